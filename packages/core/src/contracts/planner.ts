@@ -1,0 +1,27 @@
+import type { Participant, PlanSections, SessionType, TaskContext, TaskDependency } from '@chorale/protocol';
+import type { SpecificationVersion } from './version.js';
+
+export interface PlanRequest {
+  sessionId: string;
+  sessionType: SessionType;
+  /** Present for `dependency` sessions. */
+  dependency?: TaskDependency;
+  tasks: TaskContext[];
+  participants: Participant[];
+  /** Why the session exists (the rule's reason, or the requester's words). */
+  reason: string;
+}
+
+export interface Plan {
+  /** The plan as text, in the five sections of the reference (sequence, ...). */
+  text: string;
+  /** The same plan split into its sections, where the planner can tell them apart. */
+  sections?: PlanSections;
+}
+
+/** Writes a coordination plan. Must honour the abort signal (the coordinator's deadline). */
+export interface Planner {
+  readonly specificationVersion: SpecificationVersion;
+  readonly name: string;
+  plan(request: PlanRequest, signal: AbortSignal): Promise<Plan>;
+}

@@ -1,0 +1,20 @@
+/**
+ * @packageDocumentation
+ *
+ * The core of Chorale: the domain model (re-exported from `@chorale/protocol`), the plugin
+ * contracts (Transport, Planner, RulePack, SlurpSink, SessionStore) with their specification
+ * version, the MetaCoordinator session engine and its policies, and the embedded defaults: an
+ * in-memory bus and an in-memory session store. No network, no LLM, no file system.
+ */
+export * from '@chorale/protocol';
+export * from './contracts/components.js';
+export * from './contracts/planner.js';
+export * from './contracts/plugin.js';
+export * from './contracts/rules.js';
+export * from './contracts/sink.js';
+export * from './contracts/store.js';
+export * from './contracts/transport.js';
+export * from './contracts/version.js';
+export * from './memory/memory-store.js';
+export * from './memory/memory-transport.js';
+export * from './session/events.js';
