@@ -1,0 +1,36 @@
+import { DEFAULT_TOPICS } from '@chorale/protocol';
+
+const MINUTE = 60_000;
+
+/** The knobs of the session engine, with the reference's defaults. */
+export interface CoordinatorOptions {
+  /** A session still open after this long is escalated (by its timer). Default 30 min. */
+  maxSessionDuration: number;
+  /** Participants per session. Default 5. */
+  maxParticipants: number;
+  /** A session with this many messages (the plan included) is escalated. Default 10. */
+  escalationThreshold: number;
+  /** Messages with a `hop_count` above this are dropped. Default 3. */
+  coordinationHops: number;
+  /** How often closed and stale sessions leave the active set. Default 10 min. */
+  cleanupInterval: number;
+  /** An active session with no activity for this long is closed by the cleanup. Default 2 h. */
+  inactiveAfter: number;
+  /** Deadline of each planner in the chain. Default 30 s. */
+  plannerTimeout: number;
+  topics: { coordination: string; metaDiscussion: string };
+  /** Name the coordinator's own messages (the plan) are written under. */
+  agentId: string;
+}
+
+export const DEFAULT_COORDINATOR_OPTIONS: CoordinatorOptions = {
+  maxSessionDuration: 30 * MINUTE,
+  maxParticipants: 5,
+  escalationThreshold: 10,
+  coordinationHops: 3,
+  cleanupInterval: 10 * MINUTE,
+  inactiveAfter: 120 * MINUTE,
+  plannerTimeout: 30_000,
+  topics: { ...DEFAULT_TOPICS },
+  agentId: 'meta_coordinator',
+};
