@@ -1,0 +1,4 @@
+import { testPlanner } from '@chorale/testing/planner';
+import { templatePlanner } from './index.js';
+
+testPlanner(() => templatePlanner());
