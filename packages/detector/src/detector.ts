@@ -1,0 +1,232 @@
+import type {
+  Clock,
+  DependencyRule,
+  Detector,
+  RulePack,
+  TaskContext,
+  TaskDependency,
+  TaskText,
+} from '@chorale/core';
+import { systemClock } from '@chorale/core';
+import { normalizeRepository, type Reference } from './cross-reference.js';
+import type { RuleFailedError } from './errors.js';
+import {
+  bestVerdict,
+  checkRule,
+  DEFAULT_CONFIDENCE,
+  type EvaluationOptions,
+  type Explanation,
+  evaluate,
+  explainPrepared,
+  packEntries,
+  prepare,
+  type RuleEntry,
+  ruleEntries,
+  type TaskInput,
+  taskKey,
+  toTask,
+} from './evaluate.js';
+
+/** A registered task as the detector keeps it. */
+export interface KnownTask {
+  /** `projectId` + `taskId`. */
+  readonly key: string;
+  readonly task: TaskContext;
+  readonly text: TaskText;
+  readonly refs: readonly Reference[];
+  /** Normalized (`org/repo`, lower-case). */
+  readonly repository: string;
+  /** Registration order of the first claim (an update keeps it). */
+  readonly order: number;
+}
+
+/**
+ * Where the detector finds the tasks to compare a new task with. The default compares with
+ * every known task; an index that returns only tasks sharing a word with the new one can take
+ * its place without touching the detector. It may return the task itself or tasks of the same
+ * repository: the detector skips those.
+ */
+export interface CandidateSource {
+  add(task: KnownTask): void;
+  remove(task: KnownTask): void;
+  candidates(task: KnownTask): Iterable<KnownTask>;
+}
+
+/** Every known task is a candidate (O(n) per registration). */
+export function allKnownTasks(): CandidateSource {
+  const tasks = new Map<string, KnownTask>();
+  return {
+    add: (task) => void tasks.set(task.key, task),
+    remove: (task) => void tasks.delete(task.key),
+    candidates: () => tasks.values(),
+  };
+}
+
+export interface RuleErrorCount {
+  rule: string;
+  pack?: string;
+  count: number;
+  lastError: string;
+}
+
+export interface DependencyDetectorOptions {
+  /** Rule packs and/or single rules, in evaluation order. Default: none (only cross-references). */
+  rules?: readonly (RulePack | DependencyRule)[];
+  /** Stamps `detectedAt` (default the system clock). */
+  clock?: Clock;
+  /** The confidence of a match whose rule gives none (default 0.7). */
+  defaultConfidence?: number;
+  /** Matches below this confidence are not reported (default 0: every match). */
+  minConfidence?: number;
+  /** The built-in `org/repo#123` check (default on). */
+  crossReferences?: boolean;
+  /** Where candidates come from (default: every known task). */
+  candidates?: CandidateSource;
+  /** Told of every validator failure, besides the count (e.g. to log it). */
+  onRuleError?: (error: RuleFailedError) => void;
+}
+
+/**
+ * Finds the claimed tasks of other repositories that a task depends on.
+ *
+ * `register(task)` compares the task with the candidates (by default every known task), skips
+ * itself and tasks of the same repository, evaluates every rule for each pair and reports the
+ * best match only: the highest confidence, ties broken by order (the cross-reference check,
+ * then the rules in the order they were added). A pair and relationship is reported once; a
+ * task registered again (same `projectId` and `taskId`) replaces the stored one and is
+ * re-evaluated, so a different relationship for the same pair is reported then.
+ *
+ * `task1` is the task to do first when the matching rule says which; otherwise the task known
+ * earlier. Pure and synchronous: no publishing, no timers.
+ */
+export class DependencyDetector implements Detector {
+  readonly #tasks = new Map<string, KnownTask>();
+  readonly #reported = new Set<string>();
+  readonly #errors = new Map<string, RuleErrorCount>();
+  readonly #candidates: CandidateSource;
+  readonly #clock: Clock;
+  readonly #options: EvaluationOptions;
+  readonly #minConfidence: number;
+  readonly #onRuleError: ((error: RuleFailedError) => void) | undefined;
+  #rules: RuleEntry[];
+  #order = 0;
+
+  constructor(options: DependencyDetectorOptions = {}) {
+    this.#rules = ruleEntries(options.rules ?? []);
+    this.#clock = options.clock ?? systemClock;
+    this.#candidates = options.candidates ?? allKnownTasks();
+    this.#options = {
+      defaultConfidence: options.defaultConfidence ?? DEFAULT_CONFIDENCE,
+      crossReferences: options.crossReferences ?? true,
+    };
+    this.#minConfidence = options.minConfidence ?? 0;
+    this.#onRuleError = options.onRuleError;
+  }
+
+  /** Registers (or re-registers) a claimed task; returns only the dependencies not reported before. */
+  register(task: TaskContext): TaskDependency[] {
+    const key = taskKey(task);
+    const previous = this.#tasks.get(key);
+    const known: KnownTask = {
+      key,
+      ...prepare(task),
+      repository: normalizeRepository(task.repository),
+      order: previous?.order ?? this.#order++,
+    };
+    if (previous) this.#candidates.remove(previous);
+    this.#tasks.set(key, known);
+
+    const found: TaskDependency[] = [];
+    const detectedAt = this.#clock.now();
+    for (const other of this.#candidates.candidates(known)) {
+      if (other.key === key || other.repository === known.repository) continue;
+      const [earlier, later] = other.order < known.order ? [other, known] : [known, other];
+      const best = bestVerdict(
+        evaluate(this.#rules, earlier, later, this.#options, (error, entry) =>
+          this.#count(error, entry),
+        ),
+      );
+      if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
+      const reportKey = `${earlier.key}\u0001${later.key}\u0001${best.rule}`;
+      if (this.#reported.has(reportKey)) continue;
+      this.#reported.add(reportKey);
+      const [task1, task2] =
+        best.first === 'b' ? [later.task, earlier.task] : [earlier.task, later.task];
+      found.push({
+        task1,
+        task2,
+        relationship: best.rule,
+        confidence: best.confidence ?? this.#options.defaultConfidence,
+        reason: best.reason ?? '',
+        detectedAt,
+      });
+    }
+    this.#candidates.add(known);
+    return found;
+  }
+
+  /** Forgets a task (e.g. when its claim is released). Pairs already reported stay reported. */
+  remove(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
+    const key = taskKey(task as TaskContext);
+    const known = this.#tasks.get(key);
+    if (!known) return false;
+    this.#tasks.delete(key);
+    this.#candidates.remove(known);
+    return true;
+  }
+
+  knownTasks(): TaskContext[] {
+    return [...this.#tasks.values()].map((t) => t.task);
+  }
+
+  /** The loaded rules, in evaluation order (the built-in cross-reference check is not one). */
+  rules(): DependencyRule[] {
+    return this.#rules.map((e) => e.rule);
+  }
+
+  /** Adds a rule after the loaded ones. Throws InvalidRuleError for a bad or duplicate rule. */
+  addRule(rule: DependencyRule): void {
+    this.#rules = [...this.#rules, { rule: checkRule(rule, this.#names()) }];
+  }
+
+  /** Adds a pack's rules (all or none). Throws UnsupportedSpecificationError or InvalidRuleError. */
+  addRulePack(pack: RulePack): void {
+    this.#rules = [...this.#rules, ...packEntries(pack, this.#names())];
+  }
+
+  /** Validator failures so far, per rule. */
+  ruleErrors(): RuleErrorCount[] {
+    return [...this.#errors.values()].map((e) => ({ ...e }));
+  }
+
+  /** Every rule's verdict for two tasks or bare texts, with this detector's rules and options. */
+  explain(a: TaskInput, b: TaskInput): Explanation {
+    return explainPrepared(
+      this.#rules,
+      prepare(toTask(a, 'text/a', 1)),
+      prepare(toTask(b, 'text/b', 2)),
+      this.#options,
+    );
+  }
+
+  #names(): Set<string> {
+    return new Set(this.#rules.map((e) => e.rule.name));
+  }
+
+  #count(error: RuleFailedError, entry: RuleEntry): void {
+    const current = this.#errors.get(entry.rule.name);
+    if (current) {
+      current.count += 1;
+      current.lastError = error.message;
+    } else {
+      const count: RuleErrorCount = { rule: entry.rule.name, count: 1, lastError: error.message };
+      if (entry.pack !== undefined) count.pack = entry.pack;
+      this.#errors.set(entry.rule.name, count);
+    }
+    try {
+      this.#onRuleError?.(error);
+    } catch {
+      // a failing listener must not stop detection
+    }
+  }
+}

@@ -1,0 +1,272 @@
+import type { DependencyRule, RulePack, TaskContext, TaskText } from '@chorale/core';
+import { assertSpecification } from '@chorale/core';
+import {
+  CROSS_REFERENCE,
+  crossReference,
+  normalizeRepository,
+  type Reference,
+  referencesOf,
+} from './cross-reference.js';
+import { InvalidRuleError, RuleFailedError } from './errors.js';
+import { taskFromText, taskText } from './text.js';
+
+/** A rule with the pack it came from. */
+export interface RuleEntry {
+  readonly rule: DependencyRule;
+  readonly pack?: string;
+}
+
+/** One rule's answer for a pair of tasks. */
+export interface RuleVerdict {
+  /** The rule's name (`Cross_Reference` for the built-in check). */
+  rule: string;
+  pack?: string;
+  matched: boolean;
+  reason?: string;
+  /** The confidence the detector would report (the rule's, or the default), in 0..1. */
+  confidence?: number;
+  /** Which of the two tasks, as given, goes first. */
+  first?: 'a' | 'b';
+  /** Why the rule could not answer (its validator threw or returned a malformed match). */
+  error?: string;
+}
+
+export interface EvaluationOptions {
+  /** The confidence of a match that does not say (default 0.7). */
+  defaultConfidence: number;
+  /** Whether the built-in `org/repo#123` check runs (default true). */
+  crossReferences: boolean;
+}
+
+export const DEFAULT_CONFIDENCE = 0.7;
+
+/** What the detector keeps of a task, computed once per registration. */
+export interface Prepared {
+  readonly task: TaskContext;
+  readonly text: TaskText;
+  readonly refs: readonly Reference[];
+}
+
+export function prepare(task: TaskContext): Prepared {
+  return { task, text: taskText(task), refs: referencesOf(task) };
+}
+
+/**
+ * Every rule's verdict for the pair (a, b), in order: the cross-reference check first, then the
+ * rules in the order they were added. A validator that throws, or returns something that is
+ * not a match, gets a verdict with `error` and `onError` is told; it never throws here.
+ */
+export function evaluate(
+  rules: readonly RuleEntry[],
+  a: Prepared,
+  b: Prepared,
+  options: EvaluationOptions,
+  onError?: (error: RuleFailedError, entry: RuleEntry) => void,
+): RuleVerdict[] {
+  const verdicts: RuleVerdict[] = [];
+  if (options.crossReferences) {
+    const match = crossReference(a.task, b.task, a.refs, b.refs);
+    verdicts.push(
+      match
+        ? { rule: CROSS_REFERENCE, matched: true, ...match }
+        : { rule: CROSS_REFERENCE, matched: false },
+    );
+  }
+  for (const entry of rules) {
+    const base: RuleVerdict = { rule: entry.rule.name, matched: false };
+    if (entry.pack !== undefined) base.pack = entry.pack;
+    let failure: RuleFailedError | undefined;
+    try {
+      const result: unknown = entry.rule.validate(a.text, b.text);
+      const checked = checkMatch(result, options.defaultConfidence);
+      if (typeof checked === 'string') {
+        failure = new RuleFailedError(entry.rule.name, checked);
+      } else if (checked) {
+        verdicts.push({
+          ...base,
+          matched: true,
+          reason: checked.reason || entry.rule.description,
+          confidence: checked.confidence,
+          ...(checked.first ? { first: checked.first } : {}),
+        });
+        continue;
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failure = new RuleFailedError(entry.rule.name, `validator threw: ${message}`, error);
+    }
+    if (failure) {
+      onError?.(failure, entry);
+      verdicts.push({ ...base, error: failure.message });
+    } else {
+      verdicts.push(base);
+    }
+  }
+  return verdicts;
+}
+
+/** A match with its confidence settled, null for no match, or why the value is not a match. */
+function checkMatch(
+  value: unknown,
+  defaultConfidence: number,
+): { reason: string; confidence: number; first?: 'a' | 'b' } | null | string {
+  if (value === null || value === undefined || value === false) return null;
+  if (typeof value !== 'object') return `returned ${typeof value}, expected a match or null`;
+  const m = value as { reason?: unknown; confidence?: unknown; first?: unknown };
+  if (typeof m.reason !== 'string') return 'returned a match without a reason';
+  let confidence = defaultConfidence;
+  if (m.confidence !== undefined) {
+    if (typeof m.confidence !== 'number' || Number.isNaN(m.confidence)) {
+      return `returned confidence ${String(m.confidence)}, expected a number in 0..1`;
+    }
+    confidence = Math.min(1, Math.max(0, m.confidence));
+  }
+  if (m.first !== undefined && m.first !== 'a' && m.first !== 'b') {
+    return `returned first ${JSON.stringify(m.first)}, expected "a" or "b"`;
+  }
+  return m.first
+    ? { reason: m.reason, confidence, first: m.first }
+    : { reason: m.reason, confidence };
+}
+
+/**
+ * The verdict the detector reports for a pair: the highest confidence among the matches; on a
+ * tie, the earlier one (the cross-reference check, then rules in the order they were added).
+ */
+export function bestVerdict(verdicts: readonly RuleVerdict[]): RuleVerdict | undefined {
+  let best: RuleVerdict | undefined;
+  for (const v of verdicts) {
+    if (!v.matched) continue;
+    if (!best || (v.confidence ?? 0) > (best.confidence ?? 0)) best = v;
+  }
+  return best;
+}
+
+/** Checks a rule's shape before the detector accepts it. */
+export function checkRule(rule: unknown, taken: ReadonlySet<string>): DependencyRule {
+  const r = rule as Partial<DependencyRule> | null;
+  const name = typeof r?.name === 'string' ? r.name : '';
+  if (name.trim() === '')
+    throw new InvalidRuleError(String(r?.name), 'a rule needs a non-empty name');
+  if (name === CROSS_REFERENCE) {
+    throw new InvalidRuleError(name, `"${CROSS_REFERENCE}" is the detector's built-in check`);
+  }
+  if (taken.has(name)) throw new InvalidRuleError(name, `a rule named "${name}" is already loaded`);
+  if (typeof r?.validate !== 'function') {
+    throw new InvalidRuleError(name, `rule "${name}" has no validate(a, b) function`);
+  }
+  if (typeof r.description !== 'string') {
+    throw new InvalidRuleError(name, `rule "${name}" has no description`);
+  }
+  if (!Array.isArray(r.keywords) || r.keywords.some((k) => typeof k !== 'string')) {
+    throw new InvalidRuleError(name, `rule "${name}" needs keywords: an array of strings`);
+  }
+  return r as DependencyRule;
+}
+
+/** Checks a pack (its contract version and rules) and returns its rules as entries. */
+export function packEntries(pack: RulePack, taken: ReadonlySet<string>): RuleEntry[] {
+  assertSpecification('rules', pack);
+  if (!Array.isArray(pack.rules)) {
+    throw new InvalidRuleError(
+      String(pack.name),
+      `rule pack "${String(pack.name)}" has no rules array`,
+    );
+  }
+  const names = new Set(taken);
+  return pack.rules.map((rule) => {
+    const checked = checkRule(rule, names);
+    names.add(checked.name);
+    return { rule: checked, pack: pack.name };
+  });
+}
+
+function isPack(value: RulePack | DependencyRule): value is RulePack {
+  return typeof value === 'object' && value !== null && 'rules' in value && !('validate' in value);
+}
+
+/** Rules from a mixed list of packs and rules, checked, names unique. */
+export function ruleEntries(
+  rules: readonly (RulePack | DependencyRule)[],
+  taken: ReadonlySet<string> = new Set(),
+): RuleEntry[] {
+  const names = new Set(taken);
+  const entries: RuleEntry[] = [];
+  for (const item of rules) {
+    const added = isPack(item) ? packEntries(item, names) : [{ rule: checkRule(item, names) }];
+    for (const entry of added) {
+      names.add(entry.rule.name);
+      entries.push(entry);
+    }
+  }
+  return entries;
+}
+
+/** Two tasks as given to `explain`: a TaskContext, or bare text (made into a task of its own repository). */
+export type TaskInput = TaskContext | string;
+
+export interface Explanation {
+  a: TaskContext;
+  b: TaskContext;
+  /** Set when the detector would not compare these two at all. */
+  skipped?: 'same-task' | 'same-repository';
+  /** Every rule's verdict, in evaluation order, with the rule's keywords each text has. */
+  verdicts: (RuleVerdict & { keywords: { a: string[]; b: string[] } })[];
+  /** What the detector would report (before `skipped` is considered). */
+  best?: RuleVerdict;
+}
+
+export function toTask(input: TaskInput, repository: string, taskId: number): TaskContext {
+  return typeof input === 'string' ? taskFromText(input, { repository, taskId }) : input;
+}
+
+/** `projectId` and `taskId` identify a task; registering the same pair again updates it. */
+export function taskKey(task: TaskContext): string {
+  return `${String(task.projectId)}\u0000${String(task.taskId)}`;
+}
+
+export function explainPrepared(
+  rules: readonly RuleEntry[],
+  a: Prepared,
+  b: Prepared,
+  options: EvaluationOptions,
+): Explanation {
+  const verdicts = evaluate(rules, a, b, options).map((v) => {
+    const rule = rules.find((e) => e.rule.name === v.rule)?.rule;
+    const keywords = rule?.keywords ?? [];
+    return {
+      ...v,
+      keywords: {
+        a: keywords.filter((k) => a.text.hasPhrase(k)),
+        b: keywords.filter((k) => b.text.hasPhrase(k)),
+      },
+    };
+  });
+  const explanation: Explanation = { a: a.task, b: b.task, verdicts };
+  const best = bestVerdict(verdicts);
+  if (best) explanation.best = best;
+  if (taskKey(a.task) === taskKey(b.task)) explanation.skipped = 'same-task';
+  else if (normalizeRepository(a.task.repository) === normalizeRepository(b.task.repository)) {
+    explanation.skipped = 'same-repository';
+  }
+  return explanation;
+}
+
+/**
+ * Every rule's verdict for two tasks (or two bare texts), as `chorale rules test "<text1>"
+ * "<text2>"` shows it. Bare texts become tasks of two different repositories (`text/a`,
+ * `text/b`), so nothing is skipped.
+ */
+export function explain(
+  a: TaskInput,
+  b: TaskInput,
+  rules: readonly (RulePack | DependencyRule)[],
+  options: Partial<EvaluationOptions> = {},
+): Explanation {
+  const taskA = toTask(a, 'text/a', 1);
+  const taskB = toTask(b, 'text/b', 2);
+  return explainPrepared(ruleEntries(rules), prepare(taskA), prepare(taskB), {
+    defaultConfidence: options.defaultConfidence ?? DEFAULT_CONFIDENCE,
+    crossReferences: options.crossReferences ?? true,
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * @packageDocumentation
+ *
+ * The DependencyDetector of Chorale: it keeps the claimed tasks, and when a task is claimed it
+ * finds the tasks of other repositories it depends on. Matching is word-aware (a tokenizer
+ * splits title, description and keywords into words once: "api" is not in "rapid"), rules come
+ * from rule packs (`@chorale/rules-standard` and a team's own), an explicit cross-reference
+ * (`org/repo#123`) is the strongest signal, and for each pair only the best match is reported,
+ * once. `explain(a, b)` shows every rule's verdict, as `chorale rules test` prints it.
+ */
+export {
+  CROSS_REFERENCE,
+  CROSS_REFERENCE_CONFIDENCE,
+  type CrossReferenceMatch,
+  crossReference,
+  findReferences,
+  normalizeRepository,
+  type Reference,
+  referencesOf,
+} from './cross-reference.js';
+export {
+  allKnownTasks,
+  type CandidateSource,
+  DependencyDetector,
+  type DependencyDetectorOptions,
+  type KnownTask,
+  type RuleErrorCount,
+} from './detector.js';
+export { InvalidRuleError, RuleFailedError } from './errors.js';
+export {
+  DEFAULT_CONFIDENCE,
+  type EvaluationOptions,
+  type Explanation,
+  explain,
+  type RuleVerdict,
+  type TaskInput,
+  taskKey,
+} from './evaluate.js';
+export { phraseTokens, type Tokens, taskFromText, taskText, tokenize } from './text.js';

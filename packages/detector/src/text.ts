@@ -1,0 +1,145 @@
+import type { TaskContext, TaskText } from '@chorale/core';
+
+/** Characters that belong to a word: letters, combining marks, digits; `_` and `-` join parts. */
+const CHUNK = /[\p{L}\p{M}\p{N}]+(?:[_-]+[\p{L}\p{M}\p{N}]+)*/gu;
+const JOINER = /[_-]+/u;
+/**
+ * Boundaries inside one alphanumeric run: `camelCase` → camel|Case, `JWTToken` → JWT|Token,
+ * `oauth2` → oauth|2.
+ */
+const CAMEL_BOUNDARY =
+  /(?<=[\p{Ll}\p{M}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}[\p{Ll}])|(?<=\p{L}[\p{M}]*)(?=\p{N})|(?<=\p{N})(?=\p{L})/u;
+
+/** Separates fields (title, description, each keyword) so a phrase never spans two of them. */
+const FIELD_BREAK = '\u0000';
+
+export interface Tokens {
+  /** The smallest parts, in order: `user_preferences` → user, preferences. */
+  tokens: string[];
+  /** Every word: the parts plus the whole compounds (`user_preferences`, `getuser`). */
+  words: Set<string>;
+}
+
+/**
+ * Splits a text into lower-cased words. Words are runs of letters and digits; a run joined by
+ * `_` or `-` (snake_case, kebab-case) and a camelCase run are kept whole as well as split into
+ * their parts. Never throws; linear in the length of the text.
+ */
+export function tokenize(text: string): Tokens {
+  const tokens: string[] = [];
+  const words = new Set<string>();
+  addTokens(text, tokens, words);
+  return { tokens, words };
+}
+
+function addTokens(text: string, tokens: string[], words: Set<string>): void {
+  for (const match of text.matchAll(CHUNK)) {
+    const chunk = match[0];
+    const pieces = chunk.split(JOINER);
+    if (pieces.length > 1) words.add(chunk.toLowerCase());
+    for (const piece of pieces) {
+      if (piece === '') continue;
+      const parts = piece.split(CAMEL_BOUNDARY);
+      if (parts.length > 1) words.add(piece.toLowerCase());
+      for (const part of parts) {
+        if (part === '') continue;
+        const lower = part.toLowerCase();
+        tokens.push(lower);
+        words.add(lower);
+      }
+    }
+  }
+}
+
+/** The lower-cased parts of a phrase or word, as `tokenize` would split it. */
+export function phraseTokens(phrase: string): string[] {
+  return tokenize(phrase).tokens;
+}
+
+class TokenizedTaskText implements TaskText {
+  readonly task: TaskContext;
+  readonly words: ReadonlySet<string>;
+  readonly tokens: readonly string[];
+  /** Tokens joined by spaces, fields separated by FIELD_BREAK, for phrase look-ups. */
+  readonly #joined: string;
+  #sorted: string[] | undefined;
+
+  constructor(task: TaskContext) {
+    this.task = task;
+    const tokens: string[] = [];
+    const words = new Set<string>();
+    const fields: string[] = [];
+    for (const field of [task.title, task.description, ...(task.keywords ?? [])]) {
+      if (typeof field !== 'string' || field === '') continue;
+      const start = tokens.length;
+      addTokens(field, tokens, words);
+      if (tokens.length > start) fields.push(tokens.slice(start).join(' '));
+    }
+    this.tokens = tokens;
+    this.words = words;
+    this.#joined = ` ${fields.join(` ${FIELD_BREAK} `)} `;
+  }
+
+  has(word: string): boolean {
+    return word !== '' && this.words.has(word.toLowerCase());
+  }
+
+  find(words: Iterable<string>): string | undefined {
+    for (const word of words) {
+      if (this.has(word)) return word;
+    }
+    return undefined;
+  }
+
+  hasPhrase(phrase: string): boolean {
+    const parts = phraseTokens(phrase);
+    if (parts.length === 0) return false;
+    if (parts.length === 1) return this.words.has(parts[0]!);
+    return this.#joined.includes(` ${parts.join(' ')} `);
+  }
+
+  hasPrefix(prefix: string): boolean {
+    const p = prefix.toLowerCase();
+    if (p === '') return false;
+    // Binary search over the sorted words: the first word >= prefix starts with it if any does.
+    this.#sorted ??= [...this.words].sort();
+    const sorted = this.#sorted;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < sorted.length && sorted[lo]!.startsWith(p);
+  }
+}
+
+/**
+ * The words of a task (title, description and keywords), split once, so rules match words and
+ * phrases, never substrings: "api" is not in "rapid", "auth" is not in "author".
+ */
+export function taskText(task: TaskContext): TaskText {
+  return new TokenizedTaskText(task);
+}
+
+let textCounter = 0;
+
+/**
+ * A TaskContext made from bare text (for `chorale rules test "<text1>" "<text2>"` and for
+ * tests): the text is the title; each call gets its own repository (`text/1`, `text/2`, ...)
+ * and task id unless `overrides` says otherwise.
+ */
+export function taskFromText(text: string, overrides: Partial<TaskContext> = {}): TaskContext {
+  textCounter += 1;
+  return {
+    taskId: textCounter,
+    projectId: 0,
+    repository: `text/${textCounter}`,
+    title: text,
+    description: '',
+    keywords: [],
+    agentId: 'cli',
+    ...overrides,
+  };
+}

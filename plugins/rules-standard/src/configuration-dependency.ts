@@ -1,0 +1,118 @@
+import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
+import { confidence, hasAnyPrefix, present, sharedSubjects } from './words.js';
+
+/** Words of configuration. */
+const CONFIG_WORDS = [
+  'config',
+  'configs',
+  'configuration',
+  'configurations',
+  'configure',
+  'configured',
+  'configurable',
+  'setting',
+  'settings',
+  'parameter',
+  'parameters',
+  'param',
+  'params',
+  'environment',
+  'env',
+  'flag',
+  'flags',
+  'toggle',
+  'toggles',
+];
+/** Kinds of configuration specific enough that both tasks naming one is a link in itself. */
+const CONFIG_PHRASES = [
+  'feature flag',
+  'feature toggle',
+  'environment variable',
+  'env var',
+  'config file',
+  'configuration file',
+  'command line flag',
+];
+/** Introducing a setting (goes first) versus reading it. */
+const INTRODUCE_WORDS = [
+  'add',
+  'adds',
+  'introduce',
+  'introduces',
+  'define',
+  'defines',
+  'create',
+  'creates',
+  'expose',
+  'new',
+];
+const READ_STEMS = ['implement', 'consum'];
+const READ_WORDS = [
+  'use',
+  'uses',
+  'using',
+  'check',
+  'checks',
+  'checking',
+  'read',
+  'reads',
+  'reading',
+  'respect',
+  'respects',
+  'honor',
+  'honors',
+  'honour',
+];
+
+const VOCABULARY = new Set([
+  ...CONFIG_WORDS,
+  'feature',
+  'variable',
+  'variables',
+  'file',
+  'option',
+  'options',
+]);
+
+function configWork(t: TaskText): boolean {
+  return present(t, CONFIG_WORDS).length > 0 || CONFIG_PHRASES.some((p) => t.hasPhrase(p));
+}
+
+function introduces(t: TaskText): boolean {
+  return (
+    present(t, INTRODUCE_WORDS).length > 0 &&
+    !hasAnyPrefix(t, READ_STEMS) &&
+    present(t, READ_WORDS).length === 0
+  );
+}
+
+/**
+ * Both tasks touch configuration and the same setting: they name the same kind of setting
+ * ("feature flag", "environment variable") or share a subject word (the setting's name, such
+ * as `request_timeout`). The task that introduces the setting goes first.
+ */
+export const configurationDependency: DependencyRule = {
+  name: 'Configuration_Dependency',
+  description: 'Configuration changes affecting multiple components',
+  keywords: ['config', 'environment', 'settings', 'parameters'],
+  validate(a, b): RuleMatch | null {
+    if (!configWork(a) || !configWork(b)) return null;
+    const sharedKind = CONFIG_PHRASES.some((p) => a.hasPhrase(p) && b.hasPhrase(p));
+    const shared = sharedSubjects(a, b, VOCABULARY);
+    if (!sharedKind && shared.length === 0) return null;
+    const namedSetting = shared.some((s) => /[_-]/.test(s));
+    const score =
+      0.55 +
+      (sharedKind ? 0.1 : 0) +
+      (shared.length > 0 ? 0.1 : 0) +
+      (shared.length > 1 || namedSetting ? 0.1 : 0);
+    const match: RuleMatch = {
+      reason: 'Shared configuration must stay consistent across components',
+      confidence: confidence(Math.min(score, 0.9)),
+    };
+    const introA = introduces(a);
+    const introB = introduces(b);
+    if (introA !== introB) match.first = introA ? 'a' : 'b';
+    return match;
+  },
+};

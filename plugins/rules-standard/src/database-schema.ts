@@ -1,0 +1,88 @@
+import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
+import { confidence, hasAnyPhrase, present, sharedSubjects } from './words.js';
+
+/** Words of database work. */
+const DB_WORDS = [
+  'database',
+  'databases',
+  'db',
+  'schema',
+  'schemas',
+  'migration',
+  'migrations',
+  'migrate',
+  'table',
+  'tables',
+  'column',
+  'columns',
+  'sql',
+  'postgres',
+  'postgresql',
+  'mysql',
+  'sqlite',
+  'mongodb',
+  'orm',
+  'ddl',
+];
+/** `model` alone is too many things (an ML model, a view model); these phrases are a data model. */
+const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'];
+/** Words of changing the schema itself: such a task goes before the tasks that use it. */
+const SCHEMA_CHANGE = [
+  'schema',
+  'schemas',
+  'migration',
+  'migrations',
+  'migrate',
+  'table',
+  'tables',
+  'column',
+  'columns',
+  'ddl',
+];
+
+const VOCABULARY = new Set([...DB_WORDS, 'model', 'models', 'data']);
+
+function dbWork(t: TaskText): boolean {
+  return present(t, DB_WORDS).length > 0 || hasAnyPhrase(t, DB_PHRASES);
+}
+
+/** A subject specific enough to tie a schema change to a service: a compound or a longer word. */
+function specific(subject: string): boolean {
+  return subject.length >= 5 || /[_-]/.test(subject);
+}
+
+/**
+ * One task changes a database (schema, table, migration, ...) and the other works on the same
+ * entity (they share a subject word: "Add user preferences table" / "Update user service for
+ * preferences"); or both are database work on the same subject. The schema change goes first.
+ */
+export const databaseSchema: DependencyRule = {
+  name: 'Database_Schema',
+  description: 'Database schema changes affecting multiple services',
+  keywords: ['database', 'schema', 'migration', 'table', 'model'],
+  validate(a, b): RuleMatch | null {
+    const dbA = dbWork(a);
+    const dbB = dbWork(b);
+    if (!dbA && !dbB) return null;
+    const shared = sharedSubjects(a, b, VOCABULARY);
+    const strong = shared.length >= 2 || shared.some(specific);
+    let score: number;
+    if (dbA && dbB) {
+      if (shared.length === 0) return null;
+      score = 0.75 + (strong ? 0.1 : 0);
+    } else {
+      if (!strong) return null;
+      score = 0.6 + (shared.length >= 2 ? 0.1 : 0) + (shared.length >= 3 ? 0.05 : 0);
+    }
+    const match: RuleMatch = {
+      reason: 'Database schema change affects the services that use it',
+      confidence: confidence(Math.min(score, 0.9)),
+    };
+    const changeA = present(a, SCHEMA_CHANGE).length > 0;
+    const changeB = present(b, SCHEMA_CHANGE).length > 0;
+    if (dbA && !dbB) match.first = 'a';
+    else if (dbB && !dbA) match.first = 'b';
+    else if (changeA !== changeB) match.first = changeA ? 'a' : 'b';
+    return match;
+  },
+};

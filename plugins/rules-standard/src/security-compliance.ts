@@ -1,0 +1,136 @@
+import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
+import { confidence, hasAnyPhrase, present, sharedSubjects } from './words.js';
+
+/**
+ * Families of security concerns. Two tasks in the same family (both about authentication,
+ * both about encryption) are linked more surely than two tasks that merely say "security".
+ * Every form of auth is a word of its own: "author" and "authority" are not among them.
+ */
+const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: string[] }> = {
+  auth: {
+    words: [
+      'auth',
+      'authn',
+      'authz',
+      'oauth',
+      'oauth2',
+      'jwt',
+      'jwts',
+      'sso',
+      'saml',
+      'oidc',
+      'mfa',
+      '2fa',
+      'login',
+      'logout',
+      'password',
+      'passwords',
+      'credential',
+      'credentials',
+      'permission',
+      'permissions',
+      'rbac',
+      'acl',
+      'acls',
+    ],
+    // authenticate, authenticated, authentication, authenticator; authorize, authorization
+    stems: ['authenticat', 'authoriz', 'authoris'],
+    phrases: [
+      'access token',
+      'refresh token',
+      'bearer token',
+      'auth token',
+      'id token',
+      'api token',
+      'api key',
+    ],
+  },
+  crypto: {
+    words: [
+      'tls',
+      'ssl',
+      'mtls',
+      'https',
+      'certificate',
+      'certificates',
+      'cert',
+      'certs',
+      'cipher',
+      'hmac',
+    ],
+    stems: ['encrypt', 'decrypt'],
+  },
+  vulnerability: {
+    words: [
+      'vulnerability',
+      'vulnerabilities',
+      'cve',
+      'csrf',
+      'xss',
+      'exploit',
+      'sanitize',
+      'sanitise',
+    ],
+  },
+};
+/** Security words that belong to no family: evidence, but not of the same concern. */
+const GENERIC = ['security', 'secure', 'secret', 'secrets', 'compliance'];
+/** `token` alone may be a lexer's; it counts with another security word or in a phrase above. */
+const WEAK = ['token', 'tokens'];
+
+const VOCABULARY = new Set([
+  ...Object.values(FAMILIES).flatMap((f) => f.words),
+  ...GENERIC,
+  ...WEAK,
+  'authentication',
+  'authorization',
+  'authenticate',
+  'authorize',
+  'encryption',
+  'encrypt',
+]);
+
+function families(t: TaskText): Set<string> {
+  const found = new Set<string>();
+  for (const [name, family] of Object.entries(FAMILIES)) {
+    if (
+      present(t, family.words).length > 0 ||
+      (family.stems ?? []).some((s) => t.hasPrefix(s)) ||
+      hasAnyPhrase(t, family.phrases ?? [])
+    ) {
+      found.add(name);
+    }
+  }
+  return found;
+}
+
+function securityWork(t: TaskText, fams: Set<string>): boolean {
+  return fams.size > 0 || present(t, GENERIC).length > 0;
+}
+
+/**
+ * Both tasks are security work and about the same concern: the same family (authentication,
+ * encryption, vulnerabilities), or a shared subject word.
+ */
+export const securityCompliance: DependencyRule = {
+  name: 'Security_Compliance',
+  description: 'Security changes requiring coordinated implementation',
+  keywords: ['security', 'auth', 'permission', 'token', 'encrypt'],
+  validate(a, b): RuleMatch | null {
+    const famA = families(a);
+    const famB = families(b);
+    if (!securityWork(a, famA) || !securityWork(b, famB)) return null;
+    const sameFamily = [...famA].some((f) => famB.has(f));
+    const shared = sharedSubjects(a, b, VOCABULARY);
+    if (!sameFamily && shared.length === 0) return null;
+    const score =
+      0.6 +
+      (sameFamily ? 0.15 : 0) +
+      (shared.length > 0 ? 0.1 : 0) +
+      (shared.length > 1 ? 0.05 : 0);
+    return {
+      reason: 'Security change requires coordinated implementation',
+      confidence: confidence(Math.min(score, 0.9)),
+    };
+  },
+};
