@@ -1,4 +1,10 @@
-import type { Participant, PlanSections, SessionType, TaskContext, TaskDependency } from '@chorale/protocol';
+import type {
+  Participant,
+  PlanSections,
+  SessionType,
+  TaskContext,
+  TaskDependency,
+} from '@chorale/protocol';
 import type { SpecificationVersion } from './version.js';
 
 export interface PlanRequest {

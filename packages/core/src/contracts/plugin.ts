@@ -15,7 +15,13 @@ export interface PluginKinds {
   store: SessionStore;
 }
 export type PluginKind = keyof PluginKinds;
-export const PLUGIN_KINDS = ['transport', 'planner', 'rules', 'sink', 'store'] as const satisfies readonly PluginKind[];
+export const PLUGIN_KINDS = [
+  'transport',
+  'planner',
+  'rules',
+  'sink',
+  'store',
+] as const satisfies readonly PluginKind[];
 
 /**
  * What a plugin module exports as its default: its kind, name, the contract version it was
@@ -31,6 +37,8 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, O = unknown
 }
 
 /** Declares a plugin module's default export with its types checked. */
-export function definePlugin<K extends PluginKind, O>(definition: PluginDefinition<K, O>): PluginDefinition<K, O> {
+export function definePlugin<K extends PluginKind, O>(
+  definition: PluginDefinition<K, O>,
+): PluginDefinition<K, O> {
   return definition;
 }

@@ -20,6 +20,10 @@ export function assertSpecification(
   value: { specificationVersion?: unknown; name?: unknown },
 ): void {
   if (value.specificationVersion !== SPECIFICATION_VERSION) {
-    throw new UnsupportedSpecificationError(kind, String(value.name ?? 'unnamed'), value.specificationVersion);
+    throw new UnsupportedSpecificationError(
+      kind,
+      String(value.name ?? 'unnamed'),
+      value.specificationVersion,
+    );
   }
 }

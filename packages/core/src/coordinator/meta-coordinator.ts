@@ -13,7 +13,15 @@ import {
   type TaskDependency,
   topicOf,
 } from '@chorale/protocol';
-import { type Clock, type IdSource, type Logger, randomIds, silentLogger, systemClock, type TimerHandle } from '../contracts/components.js';
+import {
+  type Clock,
+  type IdSource,
+  type Logger,
+  randomIds,
+  silentLogger,
+  systemClock,
+  type TimerHandle,
+} from '../contracts/components.js';
 import type { Planner } from '../contracts/planner.js';
 import type { Detector } from '../contracts/rules.js';
 import type { SlurpSink } from '../contracts/sink.js';
@@ -24,7 +32,12 @@ import { classifyReply } from '../session/classify.js';
 import { evaluateConsensus } from '../session/consensus.js';
 import type { NewSessionEvent } from '../session/events.js';
 import { toSlurpEvent } from '../session/slurp.js';
-import { applyEvent, type CoordinationSession, foldSession, summarizeSession } from '../session/state.js';
+import {
+  applyEvent,
+  type CoordinationSession,
+  foldSession,
+  summarizeSession,
+} from '../session/state.js';
 import { type CoordinatorOptions, DEFAULT_COORDINATOR_OPTIONS } from './options.js';
 import { NoPlanError, runPlannerChain } from './planner-chain.js';
 
@@ -99,7 +112,11 @@ export function dependencyKey(dependency: TaskDependency): string {
   return `${a}|${b}|${dependency.relationship}`;
 }
 
-const SESSION_PREFIX: Record<SessionType, string> = { dependency: 'dep', planning: 'plan', conflict: 'conflict' };
+const SESSION_PREFIX: Record<SessionType, string> = {
+  dependency: 'dep',
+  planning: 'plan',
+  conflict: 'conflict',
+};
 
 /**
  * The session engine. It turns task claims into dependencies (through the detector), opens
@@ -164,7 +181,9 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     await this.#restore();
     const { coordination, metaDiscussion } = this.options.topics;
     for (const topic of new Set([coordination, metaDiscussion])) {
-      this.#unsubscribe.push(this.#transport.subscribe(topic, (envelope, meta) => this.handleEnvelope(envelope, meta)));
+      this.#unsubscribe.push(
+        this.#transport.subscribe(topic, (envelope, meta) => this.handleEnvelope(envelope, meta)),
+      );
     }
     this.#scheduleCleanup();
   }
@@ -178,7 +197,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     if (this.#cleanupTimer !== undefined) this.#clock.clearTimeout(this.#cleanupTimer);
     for (const timer of this.#deadlines.values()) this.#clock.clearTimeout(timer);
     this.#deadlines.clear();
-    for (const controller of this.#planning.values()) controller.abort(new Error('coordinator stopped'));
+    for (const controller of this.#planning.values())
+      controller.abort(new Error('coordinator stopped'));
     await this.whenIdle();
   }
 
@@ -230,7 +250,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     try {
       this.#dispatch(envelope, meta);
     } catch (error) {
-      this.#log.error({ error: (error as Error).message, type: envelope.message.type }, 'message handler failed');
+      this.#log.error(
+        { error: (error as Error).message, type: envelope.message.type },
+        'message handler failed',
+      );
     }
   }
 
@@ -243,7 +266,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#emit('wire', envelope, 'in');
     switch (message.type) {
       case 'task_claim':
-        this.#handleClaim({ ...message.task, claimedAt: message.task.claimedAt ?? envelope.timestamp }, meta.peerId);
+        this.#handleClaim(
+          { ...message.task, claimedAt: message.task.claimedAt ?? envelope.timestamp },
+          meta.peerId,
+        );
         return;
       case 'dependency_detected':
         if (message.hopCount > Math.min(message.maxHops, this.options.coordinationHops)) {
@@ -256,10 +282,26 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
         this.#enqueue(message.sessionId, () => this.#adoptRemotePlan(message));
         return;
       case 'coordination_response':
-        this.#reply(message.sessionId, message.agentId, message.response, message.responseType, message.planRevision, meta.peerId, message.type);
+        this.#reply(
+          message.sessionId,
+          message.agentId,
+          message.response,
+          message.responseType,
+          message.planRevision,
+          meta.peerId,
+          message.type,
+        );
         return;
       case 'session_message':
-        this.#reply(message.sessionId, message.fromAgent, message.content, message.responseType, message.planRevision, meta.peerId, message.type);
+        this.#reply(
+          message.sessionId,
+          message.fromAgent,
+          message.content,
+          message.responseType,
+          message.planRevision,
+          meta.peerId,
+          message.type,
+        );
         return;
       case 'escalation_request':
         this.#enqueue(message.sessionId, async () => {
@@ -271,10 +313,17 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
         return;
       case 'coordination_request':
         this.#agentPeers.set(message.agentId, meta.peerId);
-        this.#openRequestedSession(message.sessionType, message.tasks, message.agentId, message.reason);
+        this.#openRequestedSession(
+          message.sessionType,
+          message.tasks,
+          message.agentId,
+          message.reason,
+        );
         return;
       case 'resolution':
-        this.#enqueue(message.sessionId, () => this.#applyRemoteOutcome(message.sessionId, 'resolved', message.resolution));
+        this.#enqueue(message.sessionId, () =>
+          this.#applyRemoteOutcome(message.sessionId, 'resolved', message.resolution),
+        );
         return;
       case 'escalation':
         this.#enqueue(message.sessionId, () =>
@@ -288,12 +337,18 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   // Operator actions
 
   /** Resolves an active session by hand (an operator's decision). */
-  resolveSession(sessionId: string, reason = 'Manual resolution by admin'): Promise<CoordinationSession> {
+  resolveSession(
+    sessionId: string,
+    reason = 'Manual resolution by admin',
+  ): Promise<CoordinationSession> {
     return this.#operator(sessionId, 'resolved', reason);
   }
 
   /** Escalates an active session to a human by hand. */
-  escalateSession(sessionId: string, reason = 'Manual escalation requested'): Promise<CoordinationSession> {
+  escalateSession(
+    sessionId: string,
+    reason = 'Manual escalation requested',
+  ): Promise<CoordinationSession> {
     return this.#operator(sessionId, 'escalated', reason);
   }
 
@@ -302,12 +357,17 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     return this.#operator(sessionId, 'closed', reason);
   }
 
-  #operator(sessionId: string, outcome: 'resolved' | 'escalated' | 'closed', reason: string): Promise<CoordinationSession> {
+  #operator(
+    sessionId: string,
+    outcome: 'resolved' | 'escalated' | 'closed',
+    reason: string,
+  ): Promise<CoordinationSession> {
     return new Promise((resolve, reject) => {
       this.#enqueue(sessionId, async () => {
         const session = this.#sessions.get(sessionId);
         if (!session) return reject(new SessionNotFoundError(sessionId));
-        if (session.status !== 'active') return reject(new SessionClosedError(sessionId, session.status));
+        if (session.status !== 'active')
+          return reject(new SessionClosedError(sessionId, session.status));
         await this.#finish(session, outcome, reason, true);
         resolve(structuredClone(session));
       });
@@ -352,10 +412,22 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
         }),
       );
     }
-    this.#openSession({ sessionId, type: 'dependency', tasks, dependency, key, reason: dependency.reason });
+    this.#openSession({
+      sessionId,
+      type: 'dependency',
+      tasks,
+      dependency,
+      key,
+      reason: dependency.reason,
+    });
   }
 
-  #openRequestedSession(type: 'planning' | 'conflict', tasks: TaskContext[], requester: string, reason: string): void {
+  #openRequestedSession(
+    type: 'planning' | 'conflict',
+    tasks: TaskContext[],
+    requester: string,
+    reason: string,
+  ): void {
     const key = `${type}|${tasks.map(taskKey).sort().join('|')}`;
     if (this.#dependencyKeys.has(key)) return;
     this.#dependencyKeys.add(key);
@@ -392,16 +464,25 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     requester?: string;
   }): void {
     const now = this.#clock.now();
-    let session = this.#record(undefined, {
-      kind: 'created',
-      at: now,
-      sessionType: spec.type,
-      tasks: spec.tasks,
-      ...(spec.dependency ? { dependency: spec.dependency } : {}),
-      dependencyKey: spec.key,
-      reason: spec.reason,
-    }, spec.sessionId);
-    const agents = [...new Set([...spec.tasks.map((t) => t.agentId), ...(spec.requester ? [spec.requester] : [])])];
+    let session = this.#record(
+      undefined,
+      {
+        kind: 'created',
+        at: now,
+        sessionType: spec.type,
+        tasks: spec.tasks,
+        ...(spec.dependency ? { dependency: spec.dependency } : {}),
+        dependencyKey: spec.key,
+        reason: spec.reason,
+      },
+      spec.sessionId,
+    );
+    const agents = [
+      ...new Set([
+        ...spec.tasks.map((t) => t.agentId),
+        ...(spec.requester ? [spec.requester] : []),
+      ]),
+    ];
     for (const agentId of agents.slice(0, this.options.maxParticipants)) {
       const task = spec.tasks.find((t) => t.agentId === agentId);
       session = this.#record(session, {
@@ -444,14 +525,33 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
           participants: Object.values(session.participants),
           reason: session.reason,
         },
-        { timeoutMs: this.options.plannerTimeout, clock: this.#clock, logger: this.#log, signal: controller.signal },
+        {
+          timeoutMs: this.options.plannerTimeout,
+          clock: this.#clock,
+          logger: this.#log,
+          signal: controller.signal,
+        },
       );
       if (session.status !== 'active' || session.planRevision > 0) return;
-      await this.#addPlan(session, this.options.agentId, outcome.plan.text, outcome.plan.sections, outcome.planner);
+      await this.#addPlan(
+        session,
+        this.options.agentId,
+        outcome.plan.text,
+        outcome.plan.sections,
+        outcome.planner,
+      );
     } catch (error) {
       if (controller.signal.aborted) return;
-      const detail = error instanceof NoPlanError ? error.message : `planning failed: ${(error as Error).message}`;
-      await this.#finish(session, 'escalated', `No coordination plan could be generated (${detail})`, true);
+      const detail =
+        error instanceof NoPlanError
+          ? error.message
+          : `planning failed: ${(error as Error).message}`;
+      await this.#finish(
+        session,
+        'escalated',
+        `No coordination plan could be generated (${detail})`,
+        true,
+      );
     } finally {
       this.#planning.delete(session.sessionId);
     }
@@ -471,7 +571,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     const message: CoordinationMessage = {
       messageId: this.#ids.next('msg'),
       fromAgentId: author,
-      fromPeerId: author === this.options.agentId ? this.#transport.peerId : (this.#agentPeers.get(author) ?? ''),
+      fromPeerId:
+        author === this.options.agentId
+          ? this.#transport.peerId
+          : (this.#agentPeers.get(author) ?? ''),
       content: text,
       messageType: 'proposal',
       timestamp: now,
@@ -507,10 +610,14 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** Another coordinator published the plan first: adopt it instead of writing a second one. */
-  async #adoptRemotePlan(message: Extract<HmmmMessage, { type: 'coordination_plan' }>): Promise<void> {
+  async #adoptRemotePlan(
+    message: Extract<HmmmMessage, { type: 'coordination_plan' }>,
+  ): Promise<void> {
     const session = this.#sessions.get(message.sessionId);
-    if (!session || session.status !== 'active' || message.planRevision <= session.planRevision) return;
-    this.#planning.get(session.sessionId)?.abort(new Error('plan adopted from another coordinator'));
+    if (session?.status !== 'active' || message.planRevision <= session.planRevision) return;
+    this.#planning
+      .get(session.sessionId)
+      ?.abort(new Error('plan adopted from another coordinator'));
     const author = message.planRevision === 1 ? this.options.agentId : 'remote';
     await this.#addPlan(session, author, message.plan, message.sections, 'remote', false);
   }
@@ -553,8 +660,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   #activeSession(sessionId: string, agentId: string): CoordinationSession | undefined {
     const session = this.#sessions.get(sessionId);
     if (!session) return void this.#drop('unknown_session', `${sessionId} (from ${agentId})`);
-    if (session.status !== 'active') return void this.#drop('session_closed', `${sessionId} is ${session.status}`);
-    if (!session.participants[agentId]) return void this.#drop('not_participant', `${agentId} in ${sessionId}`);
+    if (session.status !== 'active')
+      return void this.#drop('session_closed', `${sessionId} is ${session.status}`);
+    if (!session.participants[agentId])
+      return void this.#drop('not_participant', `${agentId} in ${sessionId}`);
     return session;
   }
 
@@ -564,15 +673,29 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     if (evaluateConsensus(session).reached) {
       await this.#finish(session, 'resolved', 'Consensus reached among participants', true);
     } else if (session.messages.length >= this.options.escalationThreshold) {
-      await this.#finish(session, 'escalated', 'Message limit exceeded - human intervention needed', true);
+      await this.#finish(
+        session,
+        'escalated',
+        'Message limit exceeded - human intervention needed',
+        true,
+      );
     } else if (this.#clock.now() - session.createdAt > this.options.maxSessionDuration) {
-      await this.#finish(session, 'escalated', 'Session duration exceeded - human intervention needed', true);
+      await this.#finish(
+        session,
+        'escalated',
+        'Session duration exceeded - human intervention needed',
+        true,
+      );
     }
   }
 
-  async #applyRemoteOutcome(sessionId: string, outcome: 'resolved' | 'escalated', reason: string): Promise<void> {
+  async #applyRemoteOutcome(
+    sessionId: string,
+    outcome: 'resolved' | 'escalated',
+    reason: string,
+  ): Promise<void> {
     const session = this.#sessions.get(sessionId);
-    if (!session || session.status !== 'active') return;
+    if (session?.status !== 'active') return;
     await this.#finish(session, outcome, reason, false);
   }
 
@@ -592,7 +715,13 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     const summary = summarizeSession(session, this.#clock.now());
     if (outcome === 'resolved') {
       this.#emit('resolution', session, reason);
-      if (publish) await this.#publish({ type: 'resolution', sessionId: session.sessionId, resolution: reason, summary });
+      if (publish)
+        await this.#publish({
+          type: 'resolution',
+          sessionId: session.sessionId,
+          resolution: reason,
+          summary,
+        });
     } else if (outcome === 'escalated') {
       this.#emit('escalation', session, reason);
       if (publish) {
@@ -617,7 +746,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     const results = await Promise.allSettled(this.#sinks.map((sink) => sink.emit(event)));
     results.forEach((result, i) => {
       if (result.status === 'rejected') {
-        this.#drop('sink_failed', `${this.#sinks[i]!.name}: ${(result.reason as Error)?.message ?? result.reason}`);
+        this.#drop(
+          'sink_failed',
+          `${this.#sinks[i]!.name}: ${(result.reason as Error)?.message ?? result.reason}`,
+        );
       }
     });
   }
@@ -627,10 +759,13 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
 
   #armDeadline(session: CoordinationSession): void {
     const due = session.createdAt + this.options.maxSessionDuration + 1 - this.#clock.now();
-    const timer = this.#clock.setTimeout(() => {
-      this.#deadlines.delete(session.sessionId);
-      this.#enqueue(session.sessionId, () => this.#evaluate(session));
-    }, Math.max(0, due));
+    const timer = this.#clock.setTimeout(
+      () => {
+        this.#deadlines.delete(session.sessionId);
+        this.#enqueue(session.sessionId, () => this.#evaluate(session));
+      },
+      Math.max(0, due),
+    );
     this.#deadlines.set(session.sessionId, timer);
   }
 
@@ -667,7 +802,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#usedIds.add(sessionId);
       if (session.dependencyKey) this.#dependencyKeys.add(session.dependencyKey);
       if (session.status !== 'active') continue;
-      for (const p of Object.values(session.participants)) if (p.peerId) this.#agentPeers.set(p.agentId, p.peerId);
+      for (const p of Object.values(session.participants))
+        if (p.peerId) this.#agentPeers.set(p.agentId, p.peerId);
       this.#sessions.set(sessionId, session);
       this.#armDeadline(session);
       if (session.planRevision === 0) this.#enqueue(sessionId, () => this.#plan(session));
@@ -675,7 +811,11 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   /** Appends an event to the session's log: applied to the state now, persisted in order. */
-  #record(session: CoordinationSession | undefined, event: NewSessionEvent, sessionId = session?.sessionId): CoordinationSession {
+  #record(
+    session: CoordinationSession | undefined,
+    event: NewSessionEvent,
+    sessionId = session?.sessionId,
+  ): CoordinationSession {
     const full = {
       ...event,
       id: this.#ids.next('evt'),
@@ -690,7 +830,12 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   }
 
   async #publish(message: Message): Promise<void> {
-    const envelope: Envelope = { from: this.#transport.peerId, timestamp: this.#clock.now(), hopCount: 0, message };
+    const envelope: Envelope = {
+      from: this.#transport.peerId,
+      timestamp: this.#clock.now(),
+      hopCount: 0,
+      message,
+    };
     this.#emit('wire', envelope, 'out');
     try {
       await this.#transport.publish(topicOf(message, this.options.topics), envelope);
@@ -704,7 +849,12 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     const previous = this.#queues.get(sessionId) ?? Promise.resolve();
     const next = previous
       .then(work)
-      .catch((error: unknown) => this.#log.error({ session: sessionId, error: (error as Error).message }, 'session work failed'))
+      .catch((error: unknown) =>
+        this.#log.error(
+          { session: sessionId, error: (error as Error).message },
+          'session work failed',
+        ),
+      )
       .finally(() => {
         if (this.#queues.get(sessionId) === next) this.#queues.delete(sessionId);
       });
@@ -727,4 +877,3 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     }
   }
 }
-

@@ -4,7 +4,9 @@ import type { Plan, Planner, PlanRequest } from '../contracts/planner.js';
 
 export class PlannerTimeoutError extends ChoraleError {
   constructor(planner: string, ms: number) {
-    super('PLANNER_TIMEOUT', `planner "${planner}" gave no plan within ${ms} ms`, { isRetryable: true });
+    super('PLANNER_TIMEOUT', `planner "${planner}" gave no plan within ${ms} ms`, {
+      isRetryable: true,
+    });
     this.name = 'PlannerTimeoutError';
   }
 }
@@ -49,7 +51,9 @@ export async function runPlannerChain(
       options.timeoutMs,
     );
     const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), {
+        once: true,
+      });
     });
     aborted.catch(() => {});
     try {
@@ -60,7 +64,10 @@ export async function runPlannerChain(
       options.signal?.throwIfAborted();
       const message = error instanceof Error ? error.message : String(error);
       failures.push({ planner: planner.name, error: message });
-      options.logger.warn({ planner: planner.name, session: request.sessionId, error: message }, 'planner failed, trying the next one');
+      options.logger.warn(
+        { planner: planner.name, session: request.sessionId, error: message },
+        'planner failed, trying the next one',
+      );
     } finally {
       options.clock.clearTimeout(timer);
       options.signal?.removeEventListener('abort', onOuterAbort);

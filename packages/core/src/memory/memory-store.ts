@@ -12,8 +12,8 @@ export class MemorySessionStore implements SessionStore {
   async append(event: SessionEvent): Promise<void> {
     if (this.#seen.has(event.id)) return;
     this.#seen.add(event.id);
-    let log = this.#logs.get(event.sessionId);
-    if (!log) this.#logs.set(event.sessionId, (log = []));
+    const log = this.#logs.get(event.sessionId) ?? [];
+    this.#logs.set(event.sessionId, log);
     log.push(structuredClone(event));
     if (log.length > 1 && log[log.length - 2]!.seq > event.seq) log.sort((a, b) => a.seq - b.seq);
   }

@@ -1,8 +1,8 @@
 import {
   DEFAULT_MAX_MESSAGE_BYTES,
   decodeEnvelope,
-  encodeEnvelope,
   type Envelope,
+  encodeEnvelope,
 } from '@chorale/protocol';
 import type { DropCounts, EnvelopeHandler, Transport } from '../contracts/transport.js';
 import { SPECIFICATION_VERSION } from '../contracts/version.js';
@@ -77,8 +77,8 @@ export class MemoryTransport implements Transport {
   }
 
   subscribe(topic: string, handler: EnvelopeHandler): () => void {
-    let set = this.#handlers.get(topic);
-    if (!set) this.#handlers.set(topic, (set = new Set()));
+    const set = this.#handlers.get(topic) ?? new Set<EnvelopeHandler>();
+    this.#handlers.set(topic, set);
     set.add(handler);
     return () => set.delete(handler);
   }

@@ -7,7 +7,18 @@ import type { CoordinationMessageType } from '@chorale/protocol';
  * agree, sounds good, approved, looks good, confirmed.
  */
 
-const AGREEMENT_WORDS = new Set(['agree', 'agreed', 'agrees', 'approve', 'approved', 'approves', 'confirm', 'confirmed', 'confirms', 'lgtm']);
+const AGREEMENT_WORDS = new Set([
+  'agree',
+  'agreed',
+  'agrees',
+  'approve',
+  'approved',
+  'approves',
+  'confirm',
+  'confirmed',
+  'confirms',
+  'lgtm',
+]);
 const AGREEMENT_PHRASES = [
   ['sounds', 'good'],
   ['looks', 'good'],
@@ -64,8 +75,10 @@ export function tokenizeReply(text: string): string[] {
     .filter(Boolean);
 }
 
+/** Whether a negation stands shortly before `index`, and was not already spent on an objection ("no concerns, ..."). */
 function negated(tokens: readonly string[], index: number): boolean {
-  for (let i = Math.max(0, index - NEGATION_REACH); i < index; i++) {
+  for (let i = index - 1; i >= Math.max(0, index - NEGATION_REACH); i--) {
+    if (CONCERN_WORDS.has(tokens[i]!)) return false;
     if (NEGATIONS.has(tokens[i]!)) return true;
   }
   return false;
@@ -103,7 +116,14 @@ export function isAgreementText(text: string): boolean {
  * consensus), `agreement`, or plain `response`.
  */
 export function classifyReply(text: string): Exclude<CoordinationMessageType, 'proposal'> {
-  const s = signals(tokenizeReply(text));
+  const s: Signals = { agreement: false, negatedAgreement: false, concern: false };
+  // A negation reaches to the end of its clause at most: "No objections. LGTM".
+  for (const clause of text.split(/[.,;:!?\n]+/)) {
+    const c = signals(tokenizeReply(clause));
+    s.agreement ||= c.agreement;
+    s.negatedAgreement ||= c.negatedAgreement;
+    s.concern ||= c.concern;
+  }
   if (s.concern || s.negatedAgreement) return 'concern';
   if (text.includes('?')) return 'question';
   if (s.agreement) return 'agreement';

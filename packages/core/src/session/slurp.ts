@@ -13,7 +13,8 @@ function taskRef(task: { repository: string; taskId: number | string }): string 
  * for inactivity).
  */
 export function toSlurpEvent(session: CoordinationSession, now: number): SlurpEvent {
-  const outcome = session.status === 'resolved' || session.status === 'escalated' ? session.status : 'closed';
+  const outcome =
+    session.status === 'resolved' || session.status === 'escalated' ? session.status : 'closed';
   return {
     discussionId: session.sessionId,
     sessionId: session.sessionId,

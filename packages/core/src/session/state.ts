@@ -55,7 +55,8 @@ export function applyEvent(
       eventCount: 1,
     };
   }
-  if (!session) throw new Error(`session ${event.sessionId}: event "${event.kind}" before "created"`);
+  if (!session)
+    throw new Error(`session ${event.sessionId}: event "${event.kind}" before "created"`);
   session.eventCount = Math.max(session.eventCount, event.seq + 1);
   switch (event.kind) {
     case 'participant_joined':

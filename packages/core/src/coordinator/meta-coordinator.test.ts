@@ -1,0 +1,571 @@
+import {
+  DEFAULT_TOPICS,
+  type Envelope,
+  type HmmmMessage,
+  type Message,
+  type SlurpEvent,
+  type TaskContext,
+  type TaskDependency,
+} from '@chorale/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sequentialIds, systemClock } from '../contracts/components.js';
+import type { Plan, Planner } from '../contracts/planner.js';
+import type { Detector } from '../contracts/rules.js';
+import type { SlurpSink } from '../contracts/sink.js';
+import { SPECIFICATION_VERSION } from '../contracts/version.js';
+import { MemorySessionStore } from '../memory/memory-store.js';
+import { MemoryBus, type MemoryTransport } from '../memory/memory-transport.js';
+import { apiDependency, apiTask, clientTask } from '../session/test-fixtures.js';
+import { MetaCoordinator, SessionClosedError, SessionNotFoundError } from './meta-coordinator.js';
+import type { CoordinatorOptions } from './options.js';
+
+const MINUTE = 60_000;
+
+/** Reports `apiDependency` once both of its tasks are known; any other pair never. */
+function pairDetector(dependencies: TaskDependency[] = [apiDependency]): Detector {
+  const known = new Map<string, TaskContext>();
+  const reported = new Set<TaskDependency>();
+  return {
+    register(task) {
+      known.set(`${task.projectId}:${task.taskId}`, task);
+      return dependencies.filter((d) => {
+        const ready = [d.task1, d.task2].every((t) => known.has(`${t.projectId}:${t.taskId}`));
+        if (!ready || reported.has(d)) return false;
+        reported.add(d);
+        return true;
+      });
+    },
+    knownTasks: () => [...known.values()],
+  };
+}
+
+function planner(name: string, plan: (signal: AbortSignal) => Promise<Plan>): Planner {
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    name,
+    plan: (_request, signal) => plan(signal),
+  };
+}
+
+const fixedPlanner = planner('fixed', async () => ({
+  text: 'COORDINATION PLAN:\n1. SEQUENCE:\n- API first',
+}));
+
+class ArraySink implements SlurpSink {
+  readonly specificationVersion = SPECIFICATION_VERSION;
+  readonly name = 'array';
+  readonly events: SlurpEvent[] = [];
+  async emit(event: SlurpEvent) {
+    this.events.push(event);
+  }
+  async close() {}
+}
+
+interface Harness {
+  coordinator: MetaCoordinator;
+  bus: MemoryBus;
+  sink: ArraySink;
+  store: MemorySessionStore;
+  /** Every HMMM message seen by an observer on the bus, in order. */
+  seen: HmmmMessage[];
+  agent(peerId: string): Promise<MemoryTransport>;
+  say(from: MemoryTransport, message: Message, hopCount?: number): Promise<void>;
+  settle(): Promise<void>;
+}
+
+async function harness(
+  init: {
+    options?: Partial<CoordinatorOptions>;
+    planners?: Planner[];
+    detector?: Detector;
+    store?: MemorySessionStore;
+    bus?: MemoryBus;
+  } = {},
+): Promise<Harness> {
+  const bus = init.bus ?? new MemoryBus();
+  const sink = new ArraySink();
+  const store = init.store ?? new MemorySessionStore();
+  const transport = bus.connect('coordinator-peer');
+  await transport.start();
+  const coordinator = new MetaCoordinator({
+    transport,
+    detector: init.detector ?? pairDetector(),
+    planners: init.planners ?? [fixedPlanner],
+    sinks: [sink],
+    store,
+    clock: systemClock,
+    ids: sequentialIds(),
+    options: init.options ?? {},
+  });
+  await coordinator.start();
+  const observer = bus.connect('observer');
+  await observer.start();
+  const seen: HmmmMessage[] = [];
+  observer.subscribe(DEFAULT_TOPICS.metaDiscussion, (envelope) => {
+    if (envelope.message.type !== 'task_claim') seen.push(envelope.message);
+  });
+  const settle = async () => {
+    // Lets deliveries, session queues and store writes run; never waits on a pending planner.
+    for (let i = 0; i < 10; i++) {
+      await vi.advanceTimersByTimeAsync(0);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  return {
+    coordinator,
+    bus,
+    sink,
+    store,
+    seen,
+    async agent(peerId) {
+      const t = bus.connect(peerId);
+      await t.start();
+      return t;
+    },
+    async say(from, message, hopCount = 0) {
+      const envelope: Envelope = { from: from.peerId, timestamp: Date.now(), hopCount, message };
+      const topic =
+        message.type === 'task_claim' ? DEFAULT_TOPICS.coordination : DEFAULT_TOPICS.metaDiscussion;
+      await from.publish(topic, envelope);
+      await settle();
+    },
+    settle,
+  };
+}
+
+const reply = (
+  sessionId: string,
+  agentId: string,
+  response: string,
+  extra: object = {},
+): Message => ({
+  type: 'coordination_response',
+  sessionId,
+  agentId,
+  response,
+  timestamp: Date.now(),
+  ...extra,
+});
+
+async function openApiSession(h: Harness) {
+  const a1 = await h.agent('peer-1');
+  const a2 = await h.agent('peer-2');
+  await h.say(a1, { type: 'task_claim', task: apiTask });
+  await h.say(a2, { type: 'task_claim', task: clientTask });
+  const [session] = h.coordinator.getActiveSessions();
+  if (!session) throw new Error('no session opened');
+  return { a1, a2, session };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'Date'],
+    now: Date.parse('2025-09-30T10:00:10Z'),
+  });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('MetaCoordinator: the reference flow', () => {
+  it('claims → dependency_detected → session → plan → agreements → resolution → one SLURP event', async () => {
+    const h = await harness();
+    const { a1, a2, session } = await openApiSession(h);
+
+    expect(session.sessionId).toBe('dep_1_42_1759226405');
+    expect(session.type).toBe('dependency');
+    expect(Object.keys(session.participants)).toEqual(['agent-001', 'agent-002']);
+    expect(session.participants['agent-001']?.peerId).toBe('peer-1');
+    expect(session.messages[0]).toMatchObject({
+      messageType: 'proposal',
+      fromAgentId: 'meta_coordinator',
+      planRevision: 1,
+    });
+    expect(h.seen.map((m) => m.type)).toEqual(['dependency_detected', 'coordination_plan']);
+    const plan = h.seen[1] as Extract<HmmmMessage, { type: 'coordination_plan' }>;
+    expect(plan).toMatchObject({
+      sessionId: session.sessionId,
+      planRevision: 1,
+      message: 'Coordination plan generated for dependency: API_Contract',
+    });
+    expect(plan.tasksInvolved).toHaveLength(2);
+
+    await h.say(
+      a1,
+      reply(
+        session.sessionId,
+        'agent-001',
+        'I agree with the proposed sequence. API spec will be ready by EOD.',
+      ),
+    );
+    expect(h.coordinator.getSession(session.sessionId)?.status).toBe('active');
+    await h.say(a2, reply(session.sessionId, 'agent-002', 'Sounds good'));
+
+    const resolved = h.coordinator.getSession(session.sessionId);
+    expect(resolved?.status).toBe('resolved');
+    expect(resolved?.resolution).toBe('Consensus reached among participants');
+    expect(h.seen.at(-1)).toMatchObject({
+      type: 'resolution',
+      sessionId: session.sessionId,
+      resolution: 'Consensus reached among participants',
+    });
+    expect((h.seen.at(-1) as { summary: string }).summary).toMatch(
+      /^Session dep_1_42_1759226405 \(dependency\): 2 participants, 3 messages, duration \d+s$/,
+    );
+    expect(h.sink.events).toHaveLength(1);
+    expect(h.sink.events[0]).toMatchObject({
+      sessionId: session.sessionId,
+      consensusReached: true,
+      consensusStrength: 0.9,
+      outcomeType: 'resolved',
+      projectPath: 'backend-api',
+      relatedTasks: ['backend-api#42', 'frontend-app#43'],
+      metadata: {
+        sessionType: 'dependency',
+        sessionStatus: 'resolved',
+        messageCount: 3,
+        participantCount: 2,
+      },
+    });
+  });
+
+  it('opens one session per dependency, even when the dependency is announced again', async () => {
+    const h = await harness();
+    const { a1 } = await openApiSession(h);
+    await h.say(a1, {
+      type: 'dependency_detected',
+      dependency: apiDependency,
+      coordinationRequest: '',
+      agentsInvolved: [],
+      repositories: [],
+      hopCount: 1,
+      maxHops: 3,
+    });
+    expect(h.coordinator.getActiveSessions()).toHaveLength(1);
+  });
+
+  it('opens a session for a dependency announced by another node', async () => {
+    const h = await harness({ detector: pairDetector([]) });
+    const other = await h.agent('other-node');
+    await h.say(other, {
+      type: 'dependency_detected',
+      dependency: apiDependency,
+      coordinationRequest: '',
+      agentsInvolved: [],
+      repositories: [],
+      hopCount: 0,
+      maxHops: 3,
+    });
+    expect(h.coordinator.getActiveSessions()).toHaveLength(1);
+    expect(h.seen.filter((m) => m.type === 'dependency_detected')).toHaveLength(1);
+  });
+
+  it('keeps session messages and negated agreement does not resolve', async () => {
+    const h = await harness();
+    const { a1, a2, session } = await openApiSession(h);
+    await h.say(a2, {
+      type: 'session_message',
+      sessionId: session.sessionId,
+      fromAgent: 'agent-002',
+      content: 'Can we schedule a quick sync to review the API spec?',
+      timestamp: Date.now(),
+    });
+    await h.say(a1, reply(session.sessionId, 'agent-001', "I don't agree with the order"));
+    await h.say(a2, reply(session.sessionId, 'agent-002', 'I disagree'));
+    const s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.status).toBe('active');
+    expect(s.messages.map((m) => m.messageType)).toEqual([
+      'proposal',
+      'question',
+      'concern',
+      'concern',
+    ]);
+    expect(s.messages[1]?.metadata.source).toBe('session_message');
+  });
+
+  it('a counter-proposal is a new revision that resets the votes', async () => {
+    const h = await harness();
+    const { a1, a2, session } = await openApiSession(h);
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Agreed'));
+    await h.say(
+      a2,
+      reply(session.sessionId, 'agent-002', 'Let us ship a mock server first', {
+        responseType: 'proposal',
+      }),
+    );
+    let s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.status).toBe('active');
+    expect(s.planRevision).toBe(2);
+    const revised = h.seen.filter((m) => m.type === 'coordination_plan').at(-1);
+    expect(revised).toMatchObject({
+      planRevision: 2,
+      plan: 'Let us ship a mock server first',
+      message: 'Counter-proposal from agent-002 (revision 2)',
+    });
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Confirmed', { planRevision: 2 }));
+    s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.status).toBe('resolved');
+  });
+});
+
+describe('MetaCoordinator: escalation', () => {
+  it('escalates when the message count reaches the threshold', async () => {
+    const h = await harness({ options: { escalationThreshold: 4 } });
+    const { a1, a2, session } = await openApiSession(h);
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'What about versioning?'));
+    await h.say(a2, reply(session.sessionId, 'agent-002', 'I have a concern about the timeline'));
+    expect(h.coordinator.getSession(session.sessionId)?.status).toBe('active');
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Which version?'));
+    const s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.status).toBe('escalated');
+    expect(s.escalationReason).toBe('Message limit exceeded - human intervention needed');
+    const escalation = h.seen.at(-1);
+    expect(escalation).toMatchObject({
+      type: 'escalation',
+      requiresHuman: true,
+      escalationReason: 'Message limit exceeded - human intervention needed',
+    });
+    expect((escalation as { sessionSummary: string }).sessionSummary).toContain('4 messages');
+    expect(h.sink.events).toHaveLength(1);
+    expect(h.sink.events[0]).toMatchObject({
+      outcomeType: 'escalated',
+      consensusStrength: 0.3,
+      consensusReached: false,
+    });
+  });
+
+  it('escalates a silent session when its time is up, without another message', async () => {
+    const h = await harness();
+    const { session } = await openApiSession(h);
+    await vi.advanceTimersByTimeAsync(30 * MINUTE - 1000);
+    await h.settle();
+    expect(h.coordinator.getSession(session.sessionId)?.status).toBe('active');
+    await vi.advanceTimersByTimeAsync(2000);
+    await h.settle();
+    const s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.status).toBe('escalated');
+    expect(s.escalationReason).toBe('Session duration exceeded - human intervention needed');
+    expect(h.sink.events.map((e) => e.outcomeType)).toEqual(['escalated']);
+  });
+
+  it('escalates on an explicit escalation_request from a participant, with its reason', async () => {
+    const h = await harness();
+    const { a2, session } = await openApiSession(h);
+    await h.say(a2, {
+      type: 'escalation_request',
+      sessionId: session.sessionId,
+      agentId: 'agent-002',
+      reason: 'we need a product decision',
+    });
+    const s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.status).toBe('escalated');
+    expect(s.escalationReason).toBe(
+      'Escalation requested by agent-002: we need a product decision',
+    );
+  });
+
+  it('escalates when no planner gives a plan', async () => {
+    const broken = planner('broken', async () => {
+      throw new Error('model unavailable');
+    });
+    const h = await harness({ planners: [broken] });
+    const { session } = await openApiSession(h);
+    const s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.status).toBe('escalated');
+    expect(s.escalationReason).toContain('broken: model unavailable');
+  });
+});
+
+describe('MetaCoordinator: planner chain', () => {
+  it('falls back to the next planner on error and on deadline', async () => {
+    const failing = planner('failing', async () => {
+      throw new Error('HTTP 529 overloaded');
+    });
+    const hanging = planner('hanging', () => new Promise<Plan>(() => {}));
+    const h = await harness({
+      planners: [failing, hanging, fixedPlanner],
+      options: { plannerTimeout: 5_000 },
+    });
+    const { session } = await openApiSession(h);
+    expect(h.coordinator.getSession(session.sessionId)?.planRevision).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_001);
+    await h.settle();
+    const s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.planRevision).toBe(1);
+    expect(s.messages[0]?.metadata.planner).toBe('fixed');
+  });
+
+  it('holds replies until the plan is stored, so a reply never overtakes the plan', async () => {
+    let release: (plan: Plan) => void = () => {};
+    const slow = planner(
+      'slow',
+      () =>
+        new Promise<Plan>((resolve) => {
+          release = resolve;
+        }),
+    );
+    const h = await harness({ planners: [slow] });
+    const { a1, a2, session } = await openApiSession(h);
+    await h.bus.inject(DEFAULT_TOPICS.metaDiscussion, JSON.stringify({}), 'nobody');
+    const p1 = a1.publish(DEFAULT_TOPICS.metaDiscussion, {
+      from: 'peer-1',
+      timestamp: Date.now(),
+      hopCount: 0,
+      message: reply(session.sessionId, 'agent-001', 'Agreed'),
+    });
+    const p2 = a2.publish(DEFAULT_TOPICS.metaDiscussion, {
+      from: 'peer-2',
+      timestamp: Date.now(),
+      hopCount: 0,
+      message: reply(session.sessionId, 'agent-002', 'Agreed'),
+    });
+    await Promise.all([p1, p2]);
+    await vi.advanceTimersByTimeAsync(0);
+    release({ text: 'PLAN' });
+    await h.settle();
+    const s = h.coordinator.getSession(session.sessionId)!;
+    expect(s.messages.map((m) => m.messageType)).toEqual(['proposal', 'agreement', 'agreement']);
+    expect(s.status).toBe('resolved');
+  });
+});
+
+describe('MetaCoordinator: sessions on request', () => {
+  const task = (n: number): TaskContext => ({
+    ...apiTask,
+    taskId: 100 + n,
+    repository: `repo-${n}`,
+    agentId: `agent-${n}`,
+  });
+
+  it('coordination_request opens a planning session, capped at maxParticipants', async () => {
+    const h = await harness({ options: { maxParticipants: 5 } });
+    const requester = await h.agent('peer-9');
+    await h.say(requester, {
+      type: 'coordination_request',
+      sessionType: 'planning',
+      agentId: 'agent-1',
+      tasks: [1, 2, 3, 4, 5, 6, 7].map(task),
+      reason: 'Joint planning for the login revamp',
+    });
+    const [s] = h.coordinator.getActiveSessions();
+    expect(s?.type).toBe('planning');
+    expect(s?.sessionId).toMatch(/^plan_1_101_\d+$/);
+    expect(Object.keys(s?.participants ?? {})).toHaveLength(5);
+    expect(s?.reason).toBe('Joint planning for the login revamp');
+    expect(h.seen.filter((m) => m.type === 'coordination_plan')).toHaveLength(1);
+  });
+
+  it('coordination_request opens a conflict session', async () => {
+    const h = await harness();
+    const requester = await h.agent('peer-9');
+    await h.say(requester, {
+      type: 'coordination_request',
+      sessionType: 'conflict',
+      agentId: 'agent-1',
+      tasks: [task(1), task(2)],
+      reason: 'both rewrite config.yaml',
+    });
+    expect(h.coordinator.getActiveSessions()[0]?.type).toBe('conflict');
+  });
+});
+
+describe('MetaCoordinator: bad and stray input is counted, never fatal', () => {
+  it('drops messages above the hop limit', async () => {
+    const h = await harness();
+    const { a1, session } = await openApiSession(h);
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Agreed'), 4);
+    expect(h.coordinator.drops().hop_limit).toBe(1);
+    expect(h.coordinator.getSession(session.sessionId)?.messages).toHaveLength(1);
+    await h.say(a1, {
+      type: 'dependency_detected',
+      dependency: { ...apiDependency, relationship: 'Other' },
+      coordinationRequest: '',
+      agentsInvolved: [],
+      repositories: [],
+      hopCount: 4,
+      maxHops: 3,
+    });
+    expect(h.coordinator.drops().hop_limit).toBe(2);
+  });
+
+  it('drops replies for unknown sessions and from non-participants', async () => {
+    const h = await harness();
+    const { a1, session } = await openApiSession(h);
+    await h.say(a1, reply('dep_nope', 'agent-001', 'Agreed'));
+    await h.say(a1, reply(session.sessionId, 'agent-777', 'Agreed'));
+    expect(h.coordinator.drops()).toMatchObject({ unknown_session: 1, not_participant: 1 });
+  });
+
+  it('survives a throwing monitor and a failing sink', async () => {
+    const h = await harness();
+    h.coordinator.on('coordination_plan', () => {
+      throw new Error('monitor bug');
+    });
+    const { a1, a2, session } = await openApiSession(h);
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Agreed'));
+    await h.say(a2, reply(session.sessionId, 'agent-002', 'Agreed'));
+    expect(h.coordinator.getSession(session.sessionId)?.status).toBe('resolved');
+    expect(h.coordinator.drops().listener_error).toBe(1);
+  });
+});
+
+describe('MetaCoordinator: operators, cleanup and restarts', () => {
+  it('resolves, escalates and closes by hand, with typed errors otherwise', async () => {
+    const h = await harness();
+    const { session } = await openApiSession(h);
+    const closed = await h.coordinator.closeSession(
+      session.sessionId,
+      'Duplicate of another session',
+    );
+    expect(closed.status).toBe('closed');
+    await h.settle();
+    expect(h.sink.events[0]).toMatchObject({ outcomeType: 'closed', consensusStrength: 0.5 });
+    await expect(h.coordinator.resolveSession(session.sessionId)).rejects.toBeInstanceOf(
+      SessionClosedError,
+    );
+    await expect(h.coordinator.escalateSession('dep_unknown')).rejects.toBeInstanceOf(
+      SessionNotFoundError,
+    );
+  });
+
+  it('the cleanup loop removes closed sessions and closes inactive ones', async () => {
+    const h = await harness({ options: { maxSessionDuration: 24 * 60 * MINUTE } });
+    const { a1, a2, session } = await openApiSession(h);
+    await h.say(a1, { type: 'task_claim', task: { ...apiTask, taskId: 50, title: 'unrelated' } });
+    await h.coordinator.resolveSession(session.sessionId);
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    await h.settle();
+    expect(h.coordinator.getSession(session.sessionId)).toBeUndefined();
+    expect((await h.coordinator.loadSession(session.sessionId))?.status).toBe('resolved');
+    void a2;
+
+    const dependency2: TaskDependency = { ...apiDependency, relationship: 'Security_Compliance' };
+    const h2 = await harness({
+      detector: pairDetector([dependency2]),
+      options: { maxSessionDuration: 24 * 60 * MINUTE },
+    });
+    const opened = await openApiSession(h2);
+    await vi.advanceTimersByTimeAsync(130 * MINUTE);
+    await h2.settle();
+    expect(h2.coordinator.getSession(opened.session.sessionId)).toBeUndefined();
+    expect((await h2.coordinator.loadSession(opened.session.sessionId))?.status).toBe('closed');
+    expect(h2.sink.events.map((e) => e.outcomeType)).toEqual(['closed']);
+  });
+
+  it('restores open sessions from the store after a restart', async () => {
+    const store = new MemorySessionStore();
+    const bus = new MemoryBus();
+    const h = await harness({ store, bus });
+    const { a1, a2, session } = await openApiSession(h);
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Agreed'));
+    await h.coordinator.stop();
+
+    const again = await harness({ store, bus, detector: pairDetector() });
+    const restored = again.coordinator.getSession(session.sessionId)!;
+    expect(restored.status).toBe('active');
+    expect(restored.messages.map((m) => m.messageType)).toEqual(['proposal', 'agreement']);
+    await again.say(a2, reply(session.sessionId, 'agent-002', 'Agreed'));
+    expect(again.coordinator.getSession(session.sessionId)?.status).toBe('resolved');
+    expect(again.sink.events).toHaveLength(1);
+  });
+});
