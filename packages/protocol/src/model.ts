@@ -223,6 +223,9 @@ export const DEFAULT_TOPICS = {
 } as const;
 
 /** The topic a message travels on by default. */
-export function topicOf(message: Message, topics: { coordination: string; metaDiscussion: string } = DEFAULT_TOPICS): string {
+export function topicOf(
+  message: Message,
+  topics: { coordination: string; metaDiscussion: string } = DEFAULT_TOPICS,
+): string {
   return message.type === 'task_claim' ? topics.coordination : topics.metaDiscussion;
 }

@@ -30,8 +30,17 @@ const rfc3339 = z.string().transform((value, ctx) => {
   }
   return ms;
 });
+/** The largest time a JavaScript Date holds, in seconds: later ones could not be encoded again. */
+const MAX_UNIX_SECONDS = 8_640_000_000_000;
 /** RFC 3339, or unix seconds as the bzzz agents write `claimed_at`. */
-const timestamp = z.union([rfc3339, z.number().nonnegative().transform((s) => Math.round(s * 1000))]);
+const timestamp = z.union([
+  rfc3339,
+  z
+    .number()
+    .nonnegative()
+    .max(MAX_UNIX_SECONDS)
+    .transform((s) => Math.round(s * 1000)),
+]);
 const hopCount = z.number().int().nonnegative().max(1_000_000);
 const messageKind = z.enum(COORDINATION_MESSAGE_TYPES);
 
@@ -342,38 +351,57 @@ export function parseJson(
   } catch {
     return fail('not_json', 'payload is not valid UTF-8');
   }
-  let forbidden: string | undefined;
   let value: unknown;
   try {
-    value = JSON.parse(textValue, (key, v) => {
-      if (FORBIDDEN_KEYS.has(key)) forbidden = key;
-      return v;
-    });
+    // No reviver: V8 parses deep nesting iteratively, but a reviver recurses and overflows the
+    // stack, which would report absurd nesting as "not JSON".
+    value = JSON.parse(textValue);
   } catch (error) {
     return fail('not_json', `payload is not JSON: ${(error as Error).message}`);
   }
-  if (forbidden !== undefined) return fail('forbidden_key', `payload contains the key "${forbidden}"`);
-  if (depthOf(value, 0) > MAX_DEPTH) {
+  return checkValue(value);
+}
+
+/** Refuses prototype-polluting keys and nesting deeper than `MAX_DEPTH` anywhere in a value. */
+function checkValue(value: unknown): ParseResult<unknown> {
+  const problem = inspect(value, 1);
+  if (problem === 'too_deep') {
     return fail('invalid_envelope', `payload is nested deeper than ${MAX_DEPTH} levels`);
   }
+  if (problem !== undefined) return fail('forbidden_key', `payload contains the key "${problem}"`);
   return { ok: true, value };
 }
 
-function depthOf(value: unknown, depth: number): number {
-  if (depth > MAX_DEPTH || typeof value !== 'object' || value === null) return depth;
-  let max = depth;
-  for (const child of Object.values(value)) max = Math.max(max, depthOf(child, depth + 1));
-  return max;
+/** The first forbidden key, `too_deep`, or `undefined` when the value is fine. */
+function inspect(value: unknown, level: number): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (level > MAX_DEPTH) return 'too_deep';
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return key;
+    const problem = inspect((value as Record<string, unknown>)[key], level + 1);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
-function fail(reason: ProtocolError['reason'], message: string): { ok: false; error: ProtocolError } {
+function fail(
+  reason: ProtocolError['reason'],
+  message: string,
+): { ok: false; error: ProtocolError } {
   return { ok: false, error: new ProtocolError(reason, message) };
 }
 
 /** Parses the `data` of a message of the given type (a `task_claim` or an HMMM message type). */
 export function parseMessage(type: string, data: unknown): ParseResult<Message> {
+  const checked = checkValue(data);
+  if (!checked.ok) return checked;
+  return parseCheckedMessage(type, data);
+}
+
+function parseCheckedMessage(type: string, data: unknown): ParseResult<Message> {
   if (type === 'task_claim') {
-    const isBzzz = typeof data === 'object' && data !== null && 'github_url' in data && !('repository' in data);
+    const isBzzz =
+      typeof data === 'object' && data !== null && 'github_url' in data && !('repository' in data);
     const result = (isBzzz ? bzzzClaimWire : taskContextWire).safeParse(data);
     return result.success
       ? { ok: true, value: { type: 'task_claim', task: result.data } }
@@ -392,16 +420,29 @@ export function parseMessage(type: string, data: unknown): ParseResult<Message> 
  * Decodes one envelope as it arrives from the wire. Never throws: bad input comes back as a
  * `ProtocolError` whose `reason` says why (for counting drops).
  */
-export function decodeEnvelope(raw: Uint8Array | string, options: DecodeOptions = {}): ParseResult<Envelope> {
+export function decodeEnvelope(
+  raw: Uint8Array | string,
+  options: DecodeOptions = {},
+): ParseResult<Envelope> {
   const json = parseJson(raw, options);
   if (!json.ok) return json;
-  return decodeEnvelopeValue(json.value);
+  return decodeCheckedEnvelope(json.value);
 }
 
-/** Like `decodeEnvelope`, for a value already parsed from JSON. */
+/**
+ * Like `decodeEnvelope`, for a value already parsed from JSON (with the same refusal of
+ * forbidden keys and absurd nesting, since a plain `JSON.parse` lets them through).
+ */
 export function decodeEnvelopeValue(value: unknown): ParseResult<Envelope> {
+  const checked = checkValue(value);
+  if (!checked.ok) return checked;
+  return decodeCheckedEnvelope(value);
+}
+
+function decodeCheckedEnvelope(value: unknown): ParseResult<Envelope> {
   const envelope = envelopeWire.safeParse(value);
-  if (!envelope.success) return fail('invalid_envelope', `envelope: ${formatIssues(envelope.error)}`);
+  if (!envelope.success)
+    return fail('invalid_envelope', `envelope: ${formatIssues(envelope.error)}`);
   const { type, from, timestamp: at, data, hop_count } = envelope.data;
   let messageType = type;
   if (type === 'meta_discussion' || (HMMM_MESSAGE_TYPES as readonly string[]).includes(type)) {
@@ -410,8 +451,14 @@ export function decodeEnvelopeValue(value: unknown): ParseResult<Envelope> {
       return fail('invalid_message', 'data.message_type must be a string');
     }
     messageType = declared ?? type;
+    if (messageType === 'task_claim') {
+      return fail(
+        'unknown_type',
+        'a task_claim travels in a task_claim envelope, not in meta_discussion',
+      );
+    }
   }
-  const message = parseMessage(messageType, data);
+  const message = parseCheckedMessage(messageType, data);
   if (!message.ok) return message;
   return { ok: true, value: { from, timestamp: at, hopCount: hop_count, message: message.value } };
 }
@@ -582,8 +629,15 @@ export function encodeCoordinationMessage(m: CoordinationMessage): Json {
 
 /** A SLURP event as the snake_case JSON the sinks write (CHORUS `HmmmDiscussionContext`). */
 export function encodeSlurpEvent(e: SlurpEvent): Json {
-  const { sessionType, sessionStatus, resolution, escalationReason, messageCount, participantCount, ...rest } =
-    e.metadata;
+  const {
+    sessionType,
+    sessionStatus,
+    resolution,
+    escalationReason,
+    messageCount,
+    participantCount,
+    ...rest
+  } = e.metadata;
   return {
     discussion_id: e.discussionId,
     session_id: e.sessionId,
