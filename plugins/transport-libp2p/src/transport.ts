@@ -275,9 +275,48 @@ export class Libp2pTransport implements Transport {
     return this.#node?.services.pubsub.getMeshPeers(topic) ?? [];
   }
 
-  /** Peer ids known to subscribe to a topic. */
+  /**
+   * Peer ids a publication on `topic` reaches right now: peers known to subscribe to it, to
+   * which this node has its gossipsub stream open. (Knowing a peer's subscription comes a
+   * moment before the stream to it; a message published in between does not reach it.)
+   */
   topicPeers(topic: string): string[] {
-    return this.#node?.services.pubsub.getSubscribers(topic).map((p) => p.toString()) ?? [];
+    const pubsub = this.#node?.services.pubsub;
+    if (!pubsub) return [];
+    const outbound = (pubsub as unknown as { streamsOutbound?: Map<string, unknown> })
+      .streamsOutbound;
+    return pubsub
+      .getSubscribers(topic)
+      .map((p) => p.toString())
+      .filter((id) => outbound?.has(id) ?? true);
+  }
+
+  /**
+   * Resolves once a publication on `topic` reaches at least `min` peers (see `topicPeers`):
+   * what a short-lived client (publish one claim and leave) waits for after `start()`.
+   * Rejects with the signal's reason when `signal` aborts first.
+   */
+  async waitForTopicPeers(
+    topic: string,
+    options: { min?: number; signal?: AbortSignal } = {},
+  ): Promise<string[]> {
+    const min = options.min ?? 1;
+    const { signal } = options;
+    for (;;) {
+      signal?.throwIfAborted();
+      if (!this.#node) throw new TransportNotStartedError('wait for topic peers');
+      const peers = this.topicPeers(topic);
+      if (peers.length >= min) return peers;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 10);
+        function done() {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        }
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    }
   }
 
   #path(file: string | undefined): string | undefined {

@@ -78,3 +78,19 @@ export function topicPeerKnown(pubsub: GossipSub, topic: string, peerId: string)
 export async function dial(node: Libp2p, addr: string): Promise<void> {
   await node.dial(multiaddr(addr));
 }
+
+/** Resolves once `predicate()` holds, checked on short timers; bounded by the test's timeout. */
+export async function eventually(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((r) => setTimeout(r, 5));
+}
+
+/**
+ * Resolves once a publication by the plain node on `topic` reaches `peerId`: it knows the
+ * subscription and has its outbound gossipsub stream open (no public event for the latter).
+ */
+export async function plainReady(node: PlainNode, topic: string, peerId: string): Promise<void> {
+  await topicPeerKnown(node.services.pubsub, topic, peerId);
+  const outbound = (node.services.pubsub as unknown as { streamsOutbound: Map<string, unknown> })
+    .streamsOutbound;
+  await eventually(() => outbound.has(peerId));
+}
