@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRfc3339, parseRfc3339 } from './time.js';
+import { formatRfc3339, MAX_RFC3339_MS, MIN_RFC3339_MS, parseRfc3339 } from './time.js';
 
 describe('parseRfc3339', () => {
   it('reads what Go writes: nanoseconds and a zone offset', () => {
@@ -27,6 +27,13 @@ describe('parseRfc3339', () => {
   it('accepts leap days only in leap years', () => {
     expect(parseRfc3339('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
     expect(parseRfc3339('2025-02-29T00:00:00Z')).toBeUndefined();
+  });
+
+  it('refuses times a zone offset pushes out of years 0000 to 9999', () => {
+    expect(parseRfc3339('0000-01-01T00:00:00Z')).toBe(MIN_RFC3339_MS);
+    expect(parseRfc3339('9999-12-31T23:59:59.999Z')).toBe(MAX_RFC3339_MS);
+    expect(parseRfc3339('0000-01-01T00:30:00+01:00')).toBeUndefined();
+    expect(parseRfc3339('9999-12-31T23:30:00-01:00')).toBeUndefined();
   });
 
   it.each([

@@ -4,6 +4,10 @@
  */
 const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/;
 
+/** The earliest and latest times RFC 3339 can write (years 0000 to 9999, in UTC). */
+export const MIN_RFC3339_MS = -62_167_219_200_000;
+export const MAX_RFC3339_MS = 253_402_300_799_999;
+
 /** Milliseconds since the epoch, or `undefined` when the text is not an RFC 3339 timestamp. */
 export function parseRfc3339(text: string): number | undefined {
   const match = RFC3339.exec(text);
@@ -17,7 +21,10 @@ export function parseRfc3339(text: string): number | undefined {
   }
   const millis = fraction.slice(0, 3).padEnd(3, '0');
   const value = Date.parse(`${date}T${time}.${millis}${zone.toUpperCase()}`);
-  return Number.isNaN(value) ? undefined : value;
+  // A zone offset can push year 0000 or 9999 out of range, where formatRfc3339 could not write it.
+  return Number.isNaN(value) || value < MIN_RFC3339_MS || value > MAX_RFC3339_MS
+    ? undefined
+    : value;
 }
 
 /** RFC 3339 in UTC with milliseconds, e.g. `2025-09-30T10:00:00.000Z`. */

@@ -616,6 +616,14 @@ describe('what Go agents write', () => {
     expect(accepted(parseTaskContext(claim))).not.toHaveProperty('claimedAt');
     expect(accepted(parseTaskContext({ ...claim, claimed_at: 0 })).claimedAt).toBe(0);
   });
+
+  it('reads unix seconds up to the end of year 9999 and no further', () => {
+    const last = accepted(parseTaskContext({ ...claim, claimed_at: 253_402_300_799 }));
+    expect(last.claimedAt).toBe(Date.UTC(9999, 11, 31, 23, 59, 59));
+    const error = refusal(parseTaskContext({ ...claim, claimed_at: 253_402_300_800 }));
+    expect(error.reason).toBe('invalid_message');
+    expect(error.message).toContain('claimed_at');
+  });
 });
 
 describe('refusals', () => {

@@ -13,7 +13,7 @@ import {
   type TaskContext,
   type TaskDependency,
 } from './model.js';
-import { formatRfc3339, parseRfc3339 } from './time.js';
+import { formatRfc3339, MAX_RFC3339_MS, parseRfc3339 } from './time.js';
 
 // ---------------------------------------------------------------------------------------------
 // Field schemas
@@ -30,8 +30,8 @@ const rfc3339 = z.string().transform((value, ctx) => {
   }
   return ms;
 });
-/** The largest time a JavaScript Date holds, in seconds: later ones could not be encoded again. */
-const MAX_UNIX_SECONDS = 8_640_000_000_000;
+/** The last second of year 9999: later times could not be written as RFC 3339 again. */
+const MAX_UNIX_SECONDS = Math.floor(MAX_RFC3339_MS / 1000);
 /** RFC 3339, or unix seconds as the bzzz agents write `claimed_at`. */
 const timestamp = z.union([
   rfc3339,
