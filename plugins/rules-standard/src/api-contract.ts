@@ -23,11 +23,45 @@ const API_WORDS = [
   'webhooks',
 ];
 /** Stems of building against an API (implement, implementation, integrate, consumer, client). */
-const IMPLEMENT_STEMS = ['implement', 'integrat', 'consum'];
-const IMPLEMENT_WORDS = ['client', 'clients', 'sdk', 'sdks', 'binding', 'bindings'];
+const IMPLEMENT_STEMS = ['implement', 'integrat'];
+const IMPLEMENT_WORDS = [
+  'consume',
+  'consumes',
+  'consumer',
+  'consumers',
+  'consuming',
+  'client',
+  'clients',
+  'sdk',
+  'sdks',
+  'binding',
+  'bindings',
+];
 /** Words of defining an API: the task that does these goes first. */
-const DEFINE_STEMS = ['defin', 'design', 'specif', 'document', 'draft', 'propos'];
-const DEFINE_WORDS = ['spec', 'specs', 'openapi', 'swagger', 'contract', 'contracts'];
+const DEFINE_WORDS = [
+  'define',
+  'defines',
+  'defined',
+  'defining',
+  'definition',
+  'definitions',
+  'design',
+  'designs',
+  'specify',
+  'specifies',
+  'specification',
+  'specifications',
+  'spec',
+  'specs',
+  'draft',
+  'propose',
+  'proposal',
+  'document',
+  'openapi',
+  'swagger',
+  'contract',
+  'contracts',
+];
 
 const VOCABULARY = new Set([...API_WORDS, ...IMPLEMENT_WORDS, 'implement', 'implementation']);
 
@@ -46,7 +80,7 @@ function implementsSomething(t: TaskText): boolean {
 }
 
 function defines(t: TaskText): boolean {
-  return hasAnyPrefix(t, DEFINE_STEMS) || present(t, DEFINE_WORDS).length > 0;
+  return present(t, DEFINE_WORDS).length > 0;
 }
 
 /**

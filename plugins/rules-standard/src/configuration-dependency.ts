@@ -46,8 +46,10 @@ const INTRODUCE_WORDS = [
   'expose',
   'new',
 ];
-const READ_STEMS = ['implement', 'consum'];
+const READ_STEMS = ['implement'];
 const READ_WORDS = [
+  'consume',
+  'consumes',
   'use',
   'uses',
   'using',
