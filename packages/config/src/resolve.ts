@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   assertSpecification,
   type Components,
@@ -201,7 +202,12 @@ function locate(name: string, slot: Slot<PluginKind>, parents: URL[]): string {
     const url = name.startsWith('file:') ? name : pathToFileURL(name).href;
     return tryResolve(url, parents[0]!) ?? notFound(init, [name]);
   }
-  const candidates = relative ? parents.slice(0, 1) : parents;
+  // The template planner also resolves from this package's own dependencies: it is always there.
+  const candidates = relative
+    ? parents.slice(0, 1)
+    : name === TEMPLATE_PLANNER
+      ? [...parents, new URL(import.meta.url)]
+      : parents;
   for (const parent of candidates) {
     const url = tryResolve(name, parent);
     if (url) return url;
@@ -218,7 +224,9 @@ function notFound(init: { entry: string; plugin: string }, searched: string[]): 
 
 function tryResolve(specifier: string, parent: URL): string | undefined {
   try {
-    return resolveModule(specifier, parent.href);
+    const url = resolveModule(specifier, parent.href);
+    // Relative and absolute specifiers resolve without looking at the disk.
+    return !url.startsWith('file:') || existsSync(fileURLToPath(url)) ? url : undefined;
   } catch {
     return undefined;
   }
@@ -233,8 +241,6 @@ function parentUrls(baseDir: string, resolveFrom: readonly (string | URL)[]): UR
     if (from instanceof URL || from.startsWith('file:')) urls.push(new URL(from));
     else urls.push(inFolder(from));
   }
-  // Last: this package's own dependencies (the template planner always resolves).
-  urls.push(new URL(import.meta.url));
   return urls;
 }
 
