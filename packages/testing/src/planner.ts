@@ -20,16 +20,96 @@ const T0 = Date.parse('2025-09-30T10:00:00Z');
 
 /** Realistic claimed tasks (the reference's examples). */
 export const SAMPLE_TASKS = {
-  authApi: task(42, 1, 'backend-api', 'Define user authentication API', 'Create OpenAPI spec for user auth endpoints', ['api', 'authentication', 'openapi'], 'agent-001'),
-  authEndpoint: task(43, 2, 'frontend-app', 'Implement authentication endpoint', 'Call the login endpoint from the login page', ['login', 'frontend'], 'agent-002'),
-  preferencesTable: task(7, 1, 'user-db', 'Add user preferences table', 'Migration adding a preferences table keyed by user id', ['database', 'migration'], 'agent-003'),
-  preferencesService: task(8, 1, 'user-service', 'Update user service for preferences', 'Read and write preferences through the user model', ['service'], 'agent-004'),
-  featureFlag: task(11, 3, 'web-ui', 'Add feature flag for new UI', 'Environment setting NEW_UI toggles the redesign', ['config'], 'agent-005'),
-  flagChecks: task(12, 3, 'backend-core', 'Implement feature flag checks in backend', 'Read the NEW_UI setting and gate the new endpoints', ['config'], 'agent-006'),
-  jwtRefresh: task(21, 4, 'auth-service', 'Implement JWT token refresh', 'Issue refresh tokens and rotate signing keys', ['security', 'token'], 'agent-007'),
-  authMiddleware: task(22, 4, 'gateway', 'Update authentication middleware', 'Accept refreshed tokens at the gateway', ['auth'], 'agent-008'),
-  graphqlSchema: task(31, 5, 'graph-schema', 'Extend GraphQL schema with orders', 'Add the Order type and the orders query', ['graphql', 'schema'], 'agent-009'),
-  graphqlResolver: task(32, 5, 'orders-service', 'Write orders resolver', 'Resolver for the orders query', ['graphql', 'resolver'], 'agent-010'),
+  authApi: task(
+    42,
+    1,
+    'backend-api',
+    'Define user authentication API',
+    'Create OpenAPI spec for user auth endpoints',
+    ['api', 'authentication', 'openapi'],
+    'agent-001',
+  ),
+  authEndpoint: task(
+    43,
+    2,
+    'frontend-app',
+    'Implement authentication endpoint',
+    'Call the login endpoint from the login page',
+    ['login', 'frontend'],
+    'agent-002',
+  ),
+  preferencesTable: task(
+    7,
+    1,
+    'user-db',
+    'Add user preferences table',
+    'Migration adding a preferences table keyed by user id',
+    ['database', 'migration'],
+    'agent-003',
+  ),
+  preferencesService: task(
+    8,
+    1,
+    'user-service',
+    'Update user service for preferences',
+    'Read and write preferences through the user model',
+    ['service'],
+    'agent-004',
+  ),
+  featureFlag: task(
+    11,
+    3,
+    'web-ui',
+    'Add feature flag for new UI',
+    'Environment setting NEW_UI toggles the redesign',
+    ['config'],
+    'agent-005',
+  ),
+  flagChecks: task(
+    12,
+    3,
+    'backend-core',
+    'Implement feature flag checks in backend',
+    'Read the NEW_UI setting and gate the new endpoints',
+    ['config'],
+    'agent-006',
+  ),
+  jwtRefresh: task(
+    21,
+    4,
+    'auth-service',
+    'Implement JWT token refresh',
+    'Issue refresh tokens and rotate signing keys',
+    ['security', 'token'],
+    'agent-007',
+  ),
+  authMiddleware: task(
+    22,
+    4,
+    'gateway',
+    'Update authentication middleware',
+    'Accept refreshed tokens at the gateway',
+    ['auth'],
+    'agent-008',
+  ),
+  graphqlSchema: task(
+    31,
+    5,
+    'graph-schema',
+    'Extend GraphQL schema with orders',
+    'Add the Order type and the orders query',
+    ['graphql', 'schema'],
+    'agent-009',
+  ),
+  graphqlResolver: task(
+    32,
+    5,
+    'orders-service',
+    'Write orders resolver',
+    'Resolver for the orders query',
+    ['graphql', 'resolver'],
+    'agent-010',
+  ),
 } satisfies Record<string, TaskContext>;
 
 const REASONS: Record<string, string> = {
@@ -40,7 +120,11 @@ const REASONS: Record<string, string> = {
   GraphQL_Schema: 'GraphQL schema and resolver must be coordinated',
 };
 
-export function sampleDependency(task1: TaskContext, task2: TaskContext, relationship: string): TaskDependency {
+export function sampleDependency(
+  task1: TaskContext,
+  task2: TaskContext,
+  relationship: string,
+): TaskDependency {
   return {
     task1,
     task2,
@@ -52,11 +136,22 @@ export function sampleDependency(task1: TaskContext, task2: TaskContext, relatio
 }
 
 export function sampleParticipant(t: TaskContext): Participant {
-  return { agentId: t.agentId, peerId: `peer-${t.agentId}`, repository: t.repository, capabilities: ['code'], lastSeen: T0, active: true };
+  return {
+    agentId: t.agentId,
+    peerId: `peer-${t.agentId}`,
+    repository: t.repository,
+    capabilities: ['code'],
+    lastSeen: T0,
+    active: true,
+  };
 }
 
 /** A `dependency` request as the coordinator builds it. */
-export function dependencyRequest(task1: TaskContext, task2: TaskContext, relationship: string): PlanRequest {
+export function dependencyRequest(
+  task1: TaskContext,
+  task2: TaskContext,
+  relationship: string,
+): PlanRequest {
   const dependency = sampleDependency(task1, task2, relationship);
   return {
     sessionId: `dep_${task1.projectId}_${task1.taskId}_${task2.taskId}`,
@@ -69,7 +164,11 @@ export function dependencyRequest(task1: TaskContext, task2: TaskContext, relati
 }
 
 /** A `planning` or `conflict` request as an agent's coordination_request opens it: tasks, no dependency. */
-export function requestedSession(sessionType: 'planning' | 'conflict', tasks: TaskContext[], reason: string): PlanRequest {
+export function requestedSession(
+  sessionType: 'planning' | 'conflict',
+  tasks: TaskContext[],
+  reason: string,
+): PlanRequest {
   return {
     sessionId: `${sessionType}_1`,
     sessionType,
@@ -84,16 +183,46 @@ export function samplePlanRequests(): Record<string, PlanRequest> {
   const s = SAMPLE_TASKS;
   return {
     'dependency API_Contract': dependencyRequest(s.authApi, s.authEndpoint, 'API_Contract'),
-    'dependency Database_Schema': dependencyRequest(s.preferencesTable, s.preferencesService, 'Database_Schema'),
-    'dependency Configuration_Dependency': dependencyRequest(s.featureFlag, s.flagChecks, 'Configuration_Dependency'),
-    'dependency Security_Compliance': dependencyRequest(s.jwtRefresh, s.authMiddleware, 'Security_Compliance'),
-    'dependency GraphQL_Schema (a custom rule)': dependencyRequest(s.graphqlSchema, s.graphqlResolver, 'GraphQL_Schema'),
-    planning: requestedSession('planning', [s.authApi, s.authEndpoint, s.authMiddleware], 'Ship single sign-on across the three repositories'),
-    conflict: requestedSession('conflict', [s.jwtRefresh, s.authMiddleware], 'Both tasks change the token validation code'),
+    'dependency Database_Schema': dependencyRequest(
+      s.preferencesTable,
+      s.preferencesService,
+      'Database_Schema',
+    ),
+    'dependency Configuration_Dependency': dependencyRequest(
+      s.featureFlag,
+      s.flagChecks,
+      'Configuration_Dependency',
+    ),
+    'dependency Security_Compliance': dependencyRequest(
+      s.jwtRefresh,
+      s.authMiddleware,
+      'Security_Compliance',
+    ),
+    'dependency GraphQL_Schema (a custom rule)': dependencyRequest(
+      s.graphqlSchema,
+      s.graphqlResolver,
+      'GraphQL_Schema',
+    ),
+    planning: requestedSession(
+      'planning',
+      [s.authApi, s.authEndpoint, s.authMiddleware],
+      'Ship single sign-on across the three repositories',
+    ),
+    conflict: requestedSession(
+      'conflict',
+      [s.jwtRefresh, s.authMiddleware],
+      'Both tasks change the token validation code',
+    ),
   };
 }
 
-const SECTION_KEYS = ['sequence', 'informationSharing', 'coordinationPoints', 'potentialConflicts', 'successCriteria'] as const;
+const SECTION_KEYS = [
+  'sequence',
+  'informationSharing',
+  'coordinationPoints',
+  'potentialConflicts',
+  'successCriteria',
+] as const;
 const PROMPTLY_MS = 1000;
 
 /** Registers the planner conformance tests. */
@@ -129,7 +258,9 @@ export function testPlanner(setup: PlannerSetup): void {
       const p = await get();
       const controller = new AbortController();
       controller.abort(new Error('deadline'));
-      const outcome = await settleWithin(p.plan(samplePlanRequests()['dependency API_Contract']!, controller.signal));
+      const outcome = await settleWithin(
+        p.plan(samplePlanRequests()['dependency API_Contract']!, controller.signal),
+      );
       expect(outcome.kind).not.toBe('hung');
       if (outcome.kind === 'resolved') expectValidPlan(outcome.value);
     });
@@ -162,7 +293,10 @@ function expectValidPlan(plan: Plan): void {
   }
 }
 
-type Outcome<T> = { kind: 'resolved'; value: T } | { kind: 'rejected'; error: unknown } | { kind: 'hung' };
+type Outcome<T> =
+  | { kind: 'resolved'; value: T }
+  | { kind: 'rejected'; error: unknown }
+  | { kind: 'hung' };
 
 /** How a promise settles, or `hung` when it has not within PROMPTLY_MS (a guard, not a sleep). */
 async function settleWithin<T>(promise: Promise<T>): Promise<Outcome<T>> {

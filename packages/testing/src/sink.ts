@@ -41,7 +41,8 @@ export function sampleSlurpEvent(n = 1, overrides: Partial<SlurpEvent> = {}): Sl
         messageId: `msg_${n}_1`,
         fromAgentId: 'meta_coordinator',
         fromPeerId: 'coordinator-peer',
-        content: 'COORDINATION PLAN:\n1. SEQUENCE:\n- Task 1 (API definition) must be completed first',
+        content:
+          'COORDINATION PLAN:\n1. SEQUENCE:\n- Task 1 (API definition) must be completed first',
         messageType: 'proposal',
         timestamp: T0 + n * 60_000,
         planRevision: 1,
@@ -118,7 +119,12 @@ export function testSink(setup: SinkSetup): void {
       const { sink, read } = await get();
       const base = sampleSlurpEvent(7);
       const event = sampleSlurpEvent(7, {
-        messages: [{ ...base.messages[1]!, content: 'line 1\nline 2\r\n"quoted" \\ tab\t ünïcødé 🎵 \u2028end' }],
+        messages: [
+          {
+            ...base.messages[1]!,
+            content: 'line 1\nline 2\r\n"quoted" \\ tab\t ünïcødé 🎵 \u2028end',
+          },
+        ],
       });
       await sink.emit(event);
       await sink.emit(sampleSlurpEvent(8));
@@ -156,5 +162,7 @@ export function testSink(setup: SinkSetup): void {
 }
 
 function sessionIdOf(value: unknown): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>).session_id : undefined;
+  return typeof value === 'object' && value !== null
+    ? (value as Record<string, unknown>).session_id
+    : undefined;
 }

@@ -40,7 +40,12 @@ const TASK_B: TaskContext = {
 
 /** The log of a resolved dependency session: created, two participants, plan, two agreements, resolved. */
 export function sampleSessionLog(sessionId = 'dep_1_42_1727690400'): SessionEvent[] {
-  const base = (seq: number) => ({ id: `${sessionId}:evt_${seq}`, sessionId, seq, at: T0 + seq * 1000 });
+  const base = (seq: number) => ({
+    id: `${sessionId}:evt_${seq}`,
+    sessionId,
+    seq,
+    at: T0 + seq * 1000,
+  });
   const agreement = (seq: number, agent: string) => ({
     ...base(seq),
     kind: 'message_added' as const,
