@@ -28,6 +28,8 @@ export {
   SEARCH_PLACES,
 } from './load.js';
 export {
+  type CheckedPlugin,
+  checkPlugins,
   type ResolvedPlugins,
   type ResolvePluginsOptions,
   type ResolvePluginsSelection,

@@ -5,6 +5,7 @@ import {
   assertSpecification,
   type Components,
   MemorySessionStore,
+  PLUGIN_KINDS,
   type Planner,
   type PluginDefinition,
   type PluginKind,
@@ -48,6 +49,20 @@ export interface ResolvedPlugins {
 export interface ResolvePluginsSelection {
   /** Leave the transport out (the demo runs on the in-memory bus whatever the config says). Default true. */
   transport?: boolean;
+  /** Only these kinds (e.g. `['rules']` for `chorale rules test`). Default: every kind. */
+  kinds?: readonly PluginKind[];
+}
+
+/** A plugin the config names, found, checked and with valid options (as `chorale config check` lists it). */
+export interface CheckedPlugin {
+  /** Where the entry sits in the config, e.g. `planners[1]`. */
+  entry: string;
+  kind: PluginKind;
+  /** The name or path as written in the config. */
+  ref: string;
+  /** The name the plugin gives itself. */
+  name: string;
+  options: unknown;
 }
 
 interface Slot<K extends PluginKind> {
@@ -74,37 +89,7 @@ export async function resolvePlugins(
   components: Components,
   options: ResolvePluginsOptions & ResolvePluginsSelection = {},
 ): Promise<ResolvedPlugins> {
-  const slots: Slot<PluginKind>[] = [
-    ...(options.transport === false
-      ? []
-      : [{ kind: 'transport' as const, entry: 'transport', ref: config.transport }]),
-    ...config.planners.map((ref, i) => ({
-      kind: 'planner' as const,
-      entry: `planners[${i}]`,
-      ref,
-    })),
-    ...config.rules.map((ref, i) => ({ kind: 'rules' as const, entry: `rules[${i}]`, ref })),
-    ...config.sinks.map((ref, i) => ({ kind: 'sink' as const, entry: `sinks[${i}]`, ref })),
-    ...(config.store === 'memory'
-      ? []
-      : [{ kind: 'store' as const, entry: 'store', ref: config.store }]),
-  ];
-  const parents = parentUrls(config.baseDir, options.resolveFrom ?? []);
-
-  const loaded: Loaded<PluginKind>[] = [];
-  for (const slot of slots)
-    loaded.push({ ...slot, definition: await loadDefinition(slot, parents) });
-
-  const problems: ConfigProblem[] = [];
-  for (const plugin of loaded) {
-    const given = plugin.ref.options === undefined ? {} : plugin.ref.options;
-    const result = plugin.definition.options.safeParse(given, { reportInput: true });
-    const at = pathOf(plugin.entry);
-    if (result.success) plugin.options = result.data;
-    else problems.push(...formatIssues(result.error.issues, [...at, 1]));
-  }
-  if (problems.length > 0) throw new ConfigError(problems, config.configFile);
-
+  const loaded = await loadPlugins(config, options);
   const created: { kind: PluginKind; instance: unknown }[] = [];
   try {
     for (const plugin of loaded)
@@ -117,16 +102,65 @@ export async function resolvePlugins(
   const of = <K extends PluginKind>(kind: K) =>
     created.filter((c) => c.kind === kind).map((c) => c.instance as PluginKinds[K]);
   const planners = of('planner');
-  if (!config.planners.some((p) => p.name === TEMPLATE_PLANNER)) {
+  const wantsPlanners = (options.kinds ?? PLUGIN_KINDS).includes('planner');
+  if (wantsPlanners && !config.planners.some((p) => p.name === TEMPLATE_PLANNER)) {
     planners.push(await templatePlugin.create(templatePlugin.options.parse({}), components));
   }
   return {
-    ...(options.transport === false ? {} : { transport: of('transport')[0] }),
+    ...(of('transport')[0] ? { transport: of('transport')[0] } : {}),
     planners,
     rulePacks: of('rules'),
     sinks: of('sink'),
     store: of('store')[0] ?? new MemorySessionStore(),
   };
+}
+
+/**
+ * Imports and checks every plugin the config names and validates its options, without creating
+ * anything (no file opened, no socket bound): what `chorale config check` reports.
+ */
+export async function checkPlugins(
+  config: ResolvedConfig,
+  options: ResolvePluginsOptions & ResolvePluginsSelection = {},
+): Promise<CheckedPlugin[]> {
+  const loaded = await loadPlugins(config, options);
+  return loaded.map((p) => ({
+    entry: p.entry,
+    kind: p.kind,
+    ref: p.ref.name,
+    name: p.definition.name,
+    options: p.options,
+  }));
+}
+
+async function loadPlugins(
+  config: ResolvedConfig,
+  options: ResolvePluginsOptions & ResolvePluginsSelection,
+): Promise<Loaded<PluginKind>[]> {
+  const wanted = (kind: PluginKind) =>
+    (options.kinds ?? PLUGIN_KINDS).includes(kind) && (kind !== 'transport' || options.transport !== false);
+  const slots: Slot<PluginKind>[] = [
+    { kind: 'transport' as const, entry: 'transport', ref: config.transport },
+    ...config.planners.map((ref, i) => ({ kind: 'planner' as const, entry: `planners[${i}]`, ref })),
+    ...config.rules.map((ref, i) => ({ kind: 'rules' as const, entry: `rules[${i}]`, ref })),
+    ...config.sinks.map((ref, i) => ({ kind: 'sink' as const, entry: `sinks[${i}]`, ref })),
+    ...(config.store === 'memory' ? [] : [{ kind: 'store' as const, entry: 'store', ref: config.store }]),
+  ].filter((slot) => wanted(slot.kind));
+  const parents = parentUrls(config.baseDir, options.resolveFrom ?? []);
+
+  const loaded: Loaded<PluginKind>[] = [];
+  for (const slot of slots) loaded.push({ ...slot, definition: await loadDefinition(slot, parents) });
+
+  const problems: ConfigProblem[] = [];
+  for (const plugin of loaded) {
+    const given = plugin.ref.options === undefined ? {} : plugin.ref.options;
+    const result = plugin.definition.options.safeParse(given, { reportInput: true });
+    const at = pathOf(plugin.entry);
+    if (result.success) plugin.options = result.data;
+    else problems.push(...formatIssues(result.error.issues, [...at, 1]));
+  }
+  if (problems.length > 0) throw new ConfigError(problems, config.configFile);
+  return loaded;
 }
 
 /** Imports the module an entry names and checks its default export. */

@@ -1,0 +1,87 @@
+import { mkdir } from 'node:fs/promises';
+import { type ResolvedConfig, resolvePlugins } from '@chorale/config';
+import {
+  type Clock,
+  type Components,
+  type IdSource,
+  type Logger,
+  MetaCoordinator,
+  type Planner,
+  randomIds,
+  type SessionStore,
+  type SlurpSink,
+  systemClock,
+  type Transport,
+} from '@chorale/core';
+import { DependencyDetector } from '@chorale/detector';
+import { OWN_DIR } from './own-dir.js';
+
+
+/** A coordinator with its configured plugins, ready to start. */
+export interface ChoraleNode {
+  config: ResolvedConfig;
+  coordinator: MetaCoordinator;
+  transport: Transport;
+  detector: DependencyDetector;
+  planners: Planner[];
+  sinks: SlurpSink[];
+  store: SessionStore;
+  start(): Promise<void>;
+  /** Leaves the network and closes sinks and store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function createComponents(config: ResolvedConfig, logger: Logger, clock: Clock = systemClock, ids: IdSource = randomIds): Promise<Components> {
+  await mkdir(config.dataDir, { recursive: true });
+  return { clock, ids, logger, dataDir: config.dataDir, baseDir: config.baseDir };
+}
+
+/**
+ * Composes a node from the config: the transport (or the one given, e.g. the in-memory bus of
+ * the demo), the detector with the configured rule packs, the planner chain, sinks and store.
+ */
+export async function createNode(
+  config: ResolvedConfig,
+  options: { logger: Logger; transport?: Transport; clock?: Clock; ids?: IdSource },
+): Promise<ChoraleNode> {
+  const components = await createComponents(config, options.logger, options.clock, options.ids);
+  const plugins = await resolvePlugins(config, components, {
+    resolveFrom: [OWN_DIR],
+    transport: options.transport === undefined,
+  });
+  const transport = options.transport ?? plugins.transport;
+  if (!transport) throw new Error('no transport configured');
+  const detector = new DependencyDetector({ rules: plugins.rulePacks, clock: components.clock });
+  const coordinator = new MetaCoordinator({
+    transport,
+    detector,
+    planners: plugins.planners,
+    sinks: plugins.sinks,
+    store: plugins.store,
+    clock: components.clock,
+    ids: components.ids,
+    logger: options.logger,
+    options: { ...config.session, coordinationHops: config.detector.coordinationHops, topics: config.topics },
+  });
+  let closed = false;
+  return {
+    config,
+    coordinator,
+    transport,
+    detector,
+    planners: plugins.planners,
+    sinks: plugins.sinks,
+    store: plugins.store,
+    async start() {
+      await transport.start();
+      await coordinator.start();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await coordinator.stop();
+      await transport.stop();
+      await Promise.allSettled([...plugins.sinks.map((s) => s.close()), plugins.store.close()]);
+    },
+  };
+}

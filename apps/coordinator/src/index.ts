@@ -1,0 +1,11 @@
+/**
+ * @packageDocumentation
+ *
+ * The `chorale` CLI and coordinator daemon. It composes the configured plugins (transport,
+ * rules, planners, sinks, store) around the MetaCoordinator: `chorale start` runs a node on the
+ * mesh, `chorale demo` runs simulated agents through sessions in one process, and `rules test`,
+ * `detect`, `config check` and `agent claim|reply` help to try and script Chorale.
+ */
+export { main, createProgram } from './cli.js';
+export { type ChoraleNode, createNode } from './compose.js';
+export { runDemo, type DemoResult } from './demo/run-demo.js';
