@@ -79,6 +79,19 @@ function signatureDropRegister(count: (reason: Libp2pDropReason) => void): Metri
   };
 }
 
+const hex = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+
+/**
+ * Recognises a duplicate (the same message arriving from several mesh peers) before its
+ * signature is checked again: the id of a signed message is its author and sequence number,
+ * which is what gossipsub's own StrictSign message id is made of. Gossipsub only remembers an
+ * id once the message has passed its signature check, so a forged copy cannot shadow the real one.
+ */
+function fastMsgIdFn(msg: { from?: Uint8Array; seqno?: Uint8Array; topic: string }): string {
+  return msg.from && msg.seqno ? `${hex(msg.from)}:${hex(msg.seqno)}` : `unsigned:${msg.topic}`;
+}
+
 export interface Libp2pTransportInit {
   options: Libp2pTransportInput;
   components: Pick<Components, 'dataDir' | 'baseDir'> & Partial<Pick<Components, 'logger'>>;
@@ -178,6 +191,7 @@ export class Libp2pTransport implements Transport {
             this.#count(reason, 'gossipsub signature check'),
           ),
           metricsTopicStrToLabel: new Map(),
+          fastMsgIdFn,
         }),
       },
     })) as unknown as ChoraleLibp2p;

@@ -1,0 +1,390 @@
+/**
+ * `pnpm bench:mesh [--json] [--nodes 5] [--messages 500] [--burst 2000]`
+ *
+ * Starts a mesh of Chorale libp2p nodes on 127.0.0.1 (mDNS off, each node bootstrapping to the
+ * ones started before it), then measures:
+ * - mesh formation: from the last node's start until every node has every other node in its
+ *   gossipsub mesh for the topic;
+ * - publish → deliver latency of 1 KiB envelopes once formed, at every other node, one message
+ *   at a time (p50 / p99 / max);
+ * - sustained messages per second: a burst published as fast as `publish` resolves, counted
+ *   until every other node has every message;
+ * - task claim → coordination plan at the other agent, when a coordinator is wired in
+ *   (see `measureClaimToPlan`).
+ * All loops are bounded; the script stops by itself and prints one JSON object with `--json`.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { Transport } from '@chorale/core';
+import { DEFAULT_TOPICS, type Envelope, encodeEnvelope, type TaskContext } from '@chorale/protocol';
+import { Libp2pTransport } from '../transport.js';
+
+export interface Stats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((x, y) => x - y);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ??
+    Number.NaN;
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1] ?? Number.NaN),
+    mean: round(sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length)),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A task claim whose encoded envelope is exactly `bytes` long (padding in the description). */
+function claimOfSize(seq: number, from: string, bytes: number): Envelope {
+  const make = (pad: string): Envelope => ({
+    from,
+    timestamp: Date.now(),
+    hopCount: 0,
+    message: {
+      type: 'task_claim',
+      task: {
+        taskId: seq,
+        projectId: 1,
+        repository: 'bench/repo',
+        title: `bench ${seq}`,
+        description: pad,
+        keywords: [],
+        agentId: `bench-agent-${from.slice(-8)}`,
+      },
+    },
+  });
+  const base = encodeEnvelope(make('')).byteLength;
+  return make('x'.repeat(Math.max(0, bytes - base)));
+}
+
+async function startMesh(count: number, dirs: string[]): Promise<Libp2pTransport[]> {
+  const nodes: Libp2pTransport[] = [];
+  for (let i = 0; i < count; i++) {
+    const dir = await mkdtemp(join(tmpdir(), 'chorale-bench-'));
+    dirs.push(dir);
+    const bootstrap = nodes.map(
+      (n) => n.multiaddrs().find((a) => a.startsWith('/ip4/127.0.0.1/')) as string,
+    );
+    const node = new Libp2pTransport({
+      options: { listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, bootstrap },
+      components: { dataDir: dir, baseDir: dir },
+    });
+    await node.start();
+    nodes.push(node);
+  }
+  return nodes;
+}
+
+/** Resolves once `check()` holds, looking again every `everyMs`; rejects after `limitMs`. */
+async function until(
+  check: () => boolean,
+  limitMs: number,
+  what: string,
+  everyMs = 2,
+): Promise<void> {
+  const deadline = performance.now() + limitMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`${what}: not reached within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+async function measureLatency(
+  nodes: Libp2pTransport[],
+  topic: string,
+  messages: number,
+  size: number,
+): Promise<{ all: number[]; first: number[] }> {
+  const samples: number[] = [];
+  const first: number[] = [];
+  const sentAt = new Map<number, number>();
+  let pending: { seq: number; left: number; done: () => void } | undefined;
+  const unsubscribe = nodes.map((node) =>
+    node.subscribe(topic, (env) => {
+      const now = performance.now();
+      if (env.message.type !== 'task_claim') return;
+      const seq = Number(env.message.task.taskId);
+      const t0 = sentAt.get(seq);
+      if (t0 === undefined || pending?.seq !== seq) return;
+      samples.push(now - t0);
+      if (pending.left === nodes.length - 1) first.push(now - t0);
+      pending.left -= 1;
+      if (pending.left === 0) pending.done();
+    }),
+  );
+  for (let seq = 1; seq <= messages; seq++) {
+    const publisher = nodes[seq % nodes.length] as Libp2pTransport;
+    const envelope = claimOfSize(seq, publisher.peerId, size);
+    const delivered = new Promise<void>((done) => {
+      pending = { seq, left: nodes.length - 1, done };
+    });
+    sentAt.set(seq, performance.now());
+    await publisher.publish(topic, envelope);
+    await withTimeout(delivered, 5_000, `latency message ${seq}`);
+  }
+  for (const off of unsubscribe) off();
+  return { all: samples, first };
+}
+
+async function measureThroughput(
+  nodes: Libp2pTransport[],
+  topic: string,
+  burst: number,
+  size: number,
+): Promise<{ messages: number; seconds: number; perSecond: number }> {
+  const publisher = nodes[0] as Libp2pTransport;
+  const receivers = nodes.slice(1);
+  const counts = new Map<Libp2pTransport, number>(receivers.map((r) => [r, 0]));
+  const offs = receivers.map((r) =>
+    r.subscribe(topic, () => counts.set(r, (counts.get(r) ?? 0) + 1)),
+  );
+  const start = performance.now();
+  for (let seq = 1; seq <= burst; seq++) {
+    await publisher.publish(topic, claimOfSize(1_000_000 + seq, publisher.peerId, size));
+    // Let the receivers' streams drain now and then, as a real publisher would not flood its own loop.
+    if (seq % 50 === 0) await new Promise((r) => setImmediate(r));
+  }
+  await until(
+    () => receivers.every((r) => (counts.get(r) ?? 0) >= burst),
+    60_000,
+    'throughput burst',
+    5,
+  );
+  const seconds = (performance.now() - start) / 1000;
+  for (const off of offs) off();
+  return {
+    messages: burst,
+    seconds: Math.round(seconds * 1000) / 1000,
+    perSecond: Math.round(burst / seconds),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLAIM → PLAN — to be wired by the coordinator's author.
+//
+// `startCoordinator(transport)` must start a MetaCoordinator (template planner, standard rules)
+// attached to the given transport and subscribed to DEFAULT_TOPICS, and return something to
+// stop it. Each round, agent A (on node 1) claims an API-definition task, then agent B (on
+// node 2) claims the matching implementation task in another repository; we time from B's
+// publish until A receives the `coordination_plan` naming B's task on the meta-discussion topic.
+
+export type StartCoordinator = (transport: Transport) => Promise<{ stop(): Promise<void> }>;
+
+function task(id: number, repository: string, title: string, agentId: string): TaskContext {
+  return {
+    taskId: id,
+    projectId: 1,
+    repository,
+    title,
+    description: title,
+    keywords: [],
+    agentId,
+    claimedAt: Date.now(),
+  };
+}
+
+export async function measureClaimToPlan(
+  nodes: Libp2pTransport[],
+  startCoordinator: StartCoordinator,
+  rounds: number,
+): Promise<number[]> {
+  const [coordinatorNode, agentANode, agentBNode] = nodes;
+  if (!coordinatorNode || !agentANode || !agentBNode)
+    throw new Error('claim→plan needs at least 3 nodes');
+  const coordinator = await startCoordinator(coordinatorNode);
+  const samples: number[] = [];
+  try {
+    await agentANode.waitForTopicPeers(DEFAULT_TOPICS.coordination);
+    await agentBNode.waitForTopicPeers(DEFAULT_TOPICS.coordination);
+    for (let round = 1; round <= rounds; round++) {
+      const apiTask = task(
+        2 * round,
+        `bench/api-${round}`,
+        `Define user authentication API ${round}`,
+        `bench-a-${round}`,
+      );
+      const implTask = task(
+        2 * round + 1,
+        `bench/web-${round}`,
+        `Implement authentication endpoint ${round}`,
+        `bench-b-${round}`,
+      );
+      let t0 = 0;
+      const planned = new Promise<number>((resolve) => {
+        const off = agentANode.subscribe(DEFAULT_TOPICS.metaDiscussion, (env) => {
+          const m = env.message;
+          if (m.type !== 'coordination_plan') return;
+          if (
+            !m.tasksInvolved.some(
+              (t) => t.taskId === implTask.taskId && t.repository === implTask.repository,
+            )
+          )
+            return;
+          off();
+          resolve(performance.now() - t0);
+        });
+      });
+      const claimA: Envelope = {
+        from: agentANode.peerId,
+        timestamp: Date.now(),
+        hopCount: 0,
+        message: { type: 'task_claim', task: apiTask },
+      };
+      await agentANode.publish(DEFAULT_TOPICS.coordination, claimA);
+      t0 = performance.now();
+      const claimB: Envelope = {
+        from: agentBNode.peerId,
+        timestamp: Date.now(),
+        hopCount: 0,
+        message: { type: 'task_claim', task: implTask },
+      };
+      await agentBNode.publish(DEFAULT_TOPICS.coordination, claimB);
+      samples.push(await withTimeout(planned, 10_000, `claim→plan round ${round}`));
+    }
+  } finally {
+    await coordinator.stop();
+  }
+  return samples;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface MeshBenchResult {
+  nodes: number;
+  envelopeBytes: number;
+  meshFormationMs: number;
+  reachableMs: number;
+  latencyMs: Stats;
+  /** Per message, the first of the other nodes to have it: the latency without the other receivers' turn on the shared event loop. */
+  firstDeliveryMs: Stats;
+  throughput: { messages: number; seconds: number; perSecond: number };
+  claimToPlanMs: Stats | null;
+  targets: { deliveryP50Ms: 3; deliveryP99Ms: 20; claimToPlanP50Ms: 20 };
+  node: string;
+}
+
+export async function runMeshBench(
+  options: {
+    nodes?: number;
+    messages?: number;
+    burst?: number;
+    size?: number;
+    startCoordinator?: StartCoordinator;
+  } = {},
+): Promise<MeshBenchResult> {
+  const count = options.nodes ?? 5;
+  const size = options.size ?? 1024;
+  const topic = 'chorale-bench/v1';
+  const dirs: string[] = [];
+  let nodes: Libp2pTransport[] = [];
+  try {
+    nodes = await startMesh(count, dirs);
+    const allStarted = performance.now();
+    for (const node of nodes) node.subscribe(topic, () => {});
+    await until(
+      () => nodes.every((n) => n.topicPeers(topic).length >= count - 1),
+      30_000,
+      'topic peers',
+    );
+    const reachable = performance.now();
+    await until(
+      () => nodes.every((n) => n.meshPeers(topic).length >= count - 1),
+      30_000,
+      'mesh formation',
+    );
+    const formed = performance.now();
+
+    // Warm up (JIT, stream buffers), then measure.
+    await measureLatency(nodes, topic, 50, size);
+    const latency = await measureLatency(nodes, topic, options.messages ?? 500, size);
+    const throughput = await measureThroughput(nodes, topic, options.burst ?? 2_000, size);
+    const claimToPlan = options.startCoordinator
+      ? stats(await measureClaimToPlan(nodes, options.startCoordinator, 50))
+      : null;
+    return {
+      nodes: count,
+      envelopeBytes: size,
+      meshFormationMs: Math.round(formed - allStarted),
+      reachableMs: Math.round(reachable - allStarted),
+      latencyMs: stats(latency.all),
+      firstDeliveryMs: stats(latency.first),
+      throughput,
+      claimToPlanMs: claimToPlan,
+      targets: { deliveryP50Ms: 3, deliveryP99Ms: 20, claimToPlanP50Ms: 20 },
+      node: process.version,
+    };
+  } finally {
+    await Promise.allSettled(nodes.map((n) => n.stop()));
+    await Promise.allSettled(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  }
+}
+
+function argValue(args: string[], name: string): number | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = Number(args[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} expects a positive number`);
+  return v;
+}
+
+function table(r: MeshBenchResult): string {
+  const line = (k: string, v: string) => `${k.padEnd(34)} ${v}`;
+  const s = (x: Stats) => `p50 ${x.p50} ms  p99 ${x.p99} ms  max ${x.max} ms  (n=${x.count})`;
+  return [
+    `Chorale libp2p mesh benchmark: ${r.nodes} nodes on 127.0.0.1, one process, Node ${r.node}`,
+    line('mesh formed (all in every mesh)', `${r.meshFormationMs} ms`),
+    line('every node reaches every node', `${r.reachableMs} ms`),
+    line(`publish → deliver, ${r.envelopeBytes} B`, s(r.latencyMs)),
+    line('  first receiver of each message', s(r.firstDeliveryMs)),
+    line(
+      'sustained throughput',
+      `${r.throughput.perSecond} msg/s (${r.throughput.messages} to ${r.nodes - 1} nodes in ${r.throughput.seconds} s)`,
+    ),
+    line(
+      'task claim → plan at other agent',
+      r.claimToPlanMs ? s(r.claimToPlanMs) : 'not measured (no coordinator wired in)',
+    ),
+    line('targets', 'delivery p50 < 3 ms, p99 < 20 ms; claim→plan p50 < 20 ms'),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const result = await runMeshBench({
+    nodes: argValue(args, '--nodes'),
+    messages: argValue(args, '--messages'),
+    burst: argValue(args, '--burst'),
+  });
+  process.stdout.write(
+    args.includes('--json') ? `${JSON.stringify(result)}\n` : `${table(result)}\n`,
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`bench:mesh failed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
