@@ -1,5 +1,5 @@
-import { Command, CommanderError } from 'commander';
 import { ChoraleError } from '@chorale/protocol';
+import { Command, CommanderError } from 'commander';
 import { agentCommand } from './commands/agent.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
@@ -10,7 +10,9 @@ import { UsageError } from './errors.js';
 
 export function createProgram(): Command {
   const program = new Command('chorale')
-    .description('Coordinates AI coding agents whose tasks depend on each other across repositories')
+    .description(
+      'Coordinates AI coding agents whose tasks depend on each other across repositories',
+    )
     .version('0.1.0')
     .showHelpAfterError(false)
     .exitOverride()
@@ -35,9 +37,11 @@ export async function main(argv: string[]): Promise<number> {
       // commander has printed its message already (help, version, unknown option...)
       return error.exitCode === 0 ? 0 : 2;
     }
-    const message = ChoraleError.isInstance(error) || error instanceof Error ? error.message : String(error);
+    const message =
+      ChoraleError.isInstance(error) || error instanceof Error ? error.message : String(error);
     process.stderr.write(`chorale: ${message}\n`);
-    if (process.env.CHORALE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    if (process.env.CHORALE_DEBUG && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }

@@ -16,7 +16,6 @@ import {
 import { DependencyDetector } from '@chorale/detector';
 import { OWN_DIR } from './own-dir.js';
 
-
 /** A coordinator with its configured plugins, ready to start. */
 export interface ChoraleNode {
   config: ResolvedConfig;
@@ -31,7 +30,12 @@ export interface ChoraleNode {
   close(): Promise<void>;
 }
 
-export async function createComponents(config: ResolvedConfig, logger: Logger, clock: Clock = systemClock, ids: IdSource = randomIds): Promise<Components> {
+export async function createComponents(
+  config: ResolvedConfig,
+  logger: Logger,
+  clock: Clock = systemClock,
+  ids: IdSource = randomIds,
+): Promise<Components> {
   await mkdir(config.dataDir, { recursive: true });
   return { clock, ids, logger, dataDir: config.dataDir, baseDir: config.baseDir };
 }
@@ -61,7 +65,11 @@ export async function createNode(
     clock: components.clock,
     ids: components.ids,
     logger: options.logger,
-    options: { ...config.session, coordinationHops: config.detector.coordinationHops, topics: config.topics },
+    options: {
+      ...config.session,
+      coordinationHops: config.detector.coordinationHops,
+      topics: config.topics,
+    },
   });
   let closed = false;
   return {

@@ -6,6 +6,6 @@
  * mesh, `chorale demo` runs simulated agents through sessions in one process, and `rules test`,
  * `detect`, `config check` and `agent claim|reply` help to try and script Chorale.
  */
-export { main, createProgram } from './cli.js';
+export { createProgram, main } from './cli.js';
 export { type ChoraleNode, createNode } from './compose.js';
-export { runDemo, type DemoResult } from './demo/run-demo.js';
+export { type DemoResult, runDemo } from './demo/run-demo.js';

@@ -15,7 +15,12 @@ export function stdoutOutput(json: boolean): Output {
 /** One JSON object per line, `event` naming the message type, then the CHORUS `data` fields. */
 export function envelopeEvent(envelope: Envelope): Record<string, unknown> {
   const { message_type: _type, ...data } = encodeMessage(envelope.message);
-  return { event: envelope.message.type, from: envelope.from, timestamp: formatRfc3339(envelope.timestamp), ...data };
+  return {
+    event: envelope.message.type,
+    from: envelope.from,
+    timestamp: formatRfc3339(envelope.timestamp),
+    ...data,
+  };
 }
 
 export function slurpEventLine(event: SlurpEvent, sinks: string[]): Record<string, unknown> {

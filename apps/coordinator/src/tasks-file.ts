@@ -15,7 +15,8 @@ function parseTask(text: string, where: string): TaskContext {
   const json = parseJson(text, { maxBytes: 1024 * 1024 });
   if (!json.ok) throw new TaskFileError(`${where}: ${json.error.message}`);
   const task = parseTaskContext(json.value);
-  if (!task.ok) throw new TaskFileError(`${where}: ${task.error.message.replace(/^task_claim: /, '')}`);
+  if (!task.ok)
+    throw new TaskFileError(`${where}: ${task.error.message.replace(/^task_claim: /, '')}`);
   return task.value;
 }
 

@@ -138,18 +138,26 @@ async function loadPlugins(
   options: ResolvePluginsOptions & ResolvePluginsSelection,
 ): Promise<Loaded<PluginKind>[]> {
   const wanted = (kind: PluginKind) =>
-    (options.kinds ?? PLUGIN_KINDS).includes(kind) && (kind !== 'transport' || options.transport !== false);
+    (options.kinds ?? PLUGIN_KINDS).includes(kind) &&
+    (kind !== 'transport' || options.transport !== false);
   const slots: Slot<PluginKind>[] = [
     { kind: 'transport' as const, entry: 'transport', ref: config.transport },
-    ...config.planners.map((ref, i) => ({ kind: 'planner' as const, entry: `planners[${i}]`, ref })),
+    ...config.planners.map((ref, i) => ({
+      kind: 'planner' as const,
+      entry: `planners[${i}]`,
+      ref,
+    })),
     ...config.rules.map((ref, i) => ({ kind: 'rules' as const, entry: `rules[${i}]`, ref })),
     ...config.sinks.map((ref, i) => ({ kind: 'sink' as const, entry: `sinks[${i}]`, ref })),
-    ...(config.store === 'memory' ? [] : [{ kind: 'store' as const, entry: 'store', ref: config.store }]),
+    ...(config.store === 'memory'
+      ? []
+      : [{ kind: 'store' as const, entry: 'store', ref: config.store }]),
   ].filter((slot) => wanted(slot.kind));
   const parents = parentUrls(config.baseDir, options.resolveFrom ?? []);
 
   const loaded: Loaded<PluginKind>[] = [];
-  for (const slot of slots) loaded.push({ ...slot, definition: await loadDefinition(slot, parents) });
+  for (const slot of slots)
+    loaded.push({ ...slot, definition: await loadDefinition(slot, parents) });
 
   const problems: ConfigProblem[] = [];
   for (const plugin of loaded) {

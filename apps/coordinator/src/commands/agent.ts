@@ -1,8 +1,14 @@
 import { join } from 'node:path';
-import { type Command, Option } from 'commander';
 import { parseDuration, type ResolvedConfig } from '@chorale/config';
-import { COORDINATION_MESSAGE_TYPES, type CoordinationMessageType, type Envelope, type HmmmMessage, type Message } from '@chorale/protocol';
+import {
+  COORDINATION_MESSAGE_TYPES,
+  type CoordinationMessageType,
+  type Envelope,
+  type HmmmMessage,
+  type Message,
+} from '@chorale/protocol';
 import { Libp2pTransport } from '@chorale/transport-libp2p';
+import { type Command, Option } from 'commander';
 import { createComponents } from '../compose.js';
 import { UsageError } from '../errors.js';
 import { envelopeEvent, prettyEnvelope, stdoutOutput } from '../output.js';
@@ -17,13 +23,17 @@ interface AgentOptions extends ConfigOption {
 
 function waitMs(text: string): number {
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new UsageError(`--wait: expected a duration such as 10s or 500ms, got "${text}"`);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--wait: expected a duration such as 10s or 500ms, got "${text}"`);
   return ms;
 }
 
 /** The transport options of the config when it uses libp2p (bootstrap, mDNS, pnet), for an agent's own node. */
 function meshOptions(config: ResolvedConfig, connect: string[] | undefined) {
-  const fromConfig = config.transport.name === '@chorale/transport-libp2p' ? ((config.transport.options ?? {}) as Record<string, unknown>) : {};
+  const fromConfig =
+    config.transport.name === '@chorale/transport-libp2p'
+      ? ((config.transport.options ?? {}) as Record<string, unknown>)
+      : {};
   return {
     bootstrap: connect ?? (fromConfig.bootstrap as string[] | undefined) ?? [],
     mdns: (fromConfig.mdns as boolean | undefined) ?? false,
@@ -48,7 +58,9 @@ async function oneShot(
   const components = await createComponents(config, logger);
   const mesh = meshOptions(config, options.connect);
   if (mesh.bootstrap.length === 0 && !mesh.mdns) {
-    throw new UsageError('no peer to join: give --connect <multiaddr> (a `listening` address of `chorale start`) or bootstrap peers in the config');
+    throw new UsageError(
+      'no peer to join: give --connect <multiaddr> (a `listening` address of `chorale start`) or bootstrap peers in the config',
+    );
   }
   const transport = new Libp2pTransport({
     options: {
@@ -60,7 +72,8 @@ async function oneShot(
     components,
   });
   const out = stdoutOutput(options.json ?? false);
-  const topic = message.type === 'task_claim' ? config.topics.coordination : config.topics.metaDiscussion;
+  const topic =
+    message.type === 'task_claim' ? config.topics.coordination : config.topics.metaDiscussion;
   await transport.start();
   try {
     let finish: () => void = () => {};
@@ -76,10 +89,16 @@ async function oneShot(
     });
     const deadline = Date.now() + wait;
     while (transport.topicPeers(topic).length === 0) {
-      if (Date.now() > deadline) throw new UsageError(`no coordinator on ${topic} within ${options.wait}`);
+      if (Date.now() > deadline)
+        throw new UsageError(`no coordinator on ${topic} within ${options.wait}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    const envelope: Envelope = { from: transport.peerId, timestamp: Date.now(), hopCount: 0, message };
+    const envelope: Envelope = {
+      from: transport.peerId,
+      timestamp: Date.now(),
+      hopCount: 0,
+      message,
+    };
     await transport.publish(topic, envelope);
     const timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
     await finished;
@@ -93,18 +112,27 @@ async function oneShot(
 function relevant(reply: HmmmMessage, agentId: string, sent: Message): boolean {
   if (sent.type === 'task_claim') {
     if (reply.type === 'dependency_detected') return reply.agentsInvolved.includes(agentId);
-    if (reply.type === 'coordination_plan' || reply.type === 'escalation') return agentId in reply.participants;
+    if (reply.type === 'coordination_plan' || reply.type === 'escalation')
+      return agentId in reply.participants;
     return false;
   }
   return 'sessionId' in reply && 'sessionId' in sent && reply.sessionId === sent.sessionId;
 }
 
 export function agentCommand(program: Command): void {
-  const agent = program.command('agent').description('act as an agent on the mesh: do one thing, print what comes back, leave');
+  const agent = program
+    .command('agent')
+    .description('act as an agent on the mesh: do one thing, print what comes back, leave');
   const common = (command: Command) =>
     command
-      .option('--config <file>', 'config file (its libp2p bootstrap peers, mDNS and pnet key are used)')
-      .option('--connect <multiaddr...>', 'peers to join (a `listening` address printed by `chorale start`)')
+      .option(
+        '--config <file>',
+        'config file (its libp2p bootstrap peers, mDNS and pnet key are used)',
+      )
+      .option(
+        '--connect <multiaddr...>',
+        'peers to join (a `listening` address printed by `chorale start`)',
+      )
       .option('--wait <duration>', 'how long to wait for an answer', '10s')
       .option('--json', 'one JSON object per line');
 
@@ -113,27 +141,44 @@ export function agentCommand(program: Command): void {
     .action(async (options: AgentOptions & { task: string }) => {
       const task = await readTaskFile(options.task);
       const claimed = { ...task, claimedAt: task.claimedAt ?? Date.now() };
-      await oneShot(task.agentId, options, { type: 'task_claim', task: claimed }, (reply) => reply.type === 'coordination_plan' || reply.type === 'escalation');
-    });
-
-  common(agent.command('reply').description('answer in a coordination session and wait for its outcome'))
-    .requiredOption('--session <id>', 'the session id')
-    .requiredOption('--agent <id>', 'the agent id you speak for')
-    .addOption(new Option('--type <type>', 'the kind of reply (classified from the text when absent)').choices(COORDINATION_MESSAGE_TYPES))
-    .argument('<text>', 'what the agent says')
-    .action(async (text: string, options: AgentOptions & { session: string; agent: string; type?: CoordinationMessageType }) => {
       await oneShot(
-        options.agent,
+        task.agentId,
         options,
-        {
-          type: 'coordination_response',
-          sessionId: options.session,
-          agentId: options.agent,
-          response: text,
-          ...(options.type ? { responseType: options.type } : {}),
-          timestamp: Date.now(),
-        },
-        (reply) => reply.type === 'resolution' || reply.type === 'escalation',
+        { type: 'task_claim', task: claimed },
+        (reply) => reply.type === 'coordination_plan' || reply.type === 'escalation',
       );
     });
+
+  common(
+    agent.command('reply').description('answer in a coordination session and wait for its outcome'),
+  )
+    .requiredOption('--session <id>', 'the session id')
+    .requiredOption('--agent <id>', 'the agent id you speak for')
+    .addOption(
+      new Option(
+        '--type <type>',
+        'the kind of reply (classified from the text when absent)',
+      ).choices(COORDINATION_MESSAGE_TYPES),
+    )
+    .argument('<text>', 'what the agent says')
+    .action(
+      async (
+        text: string,
+        options: AgentOptions & { session: string; agent: string; type?: CoordinationMessageType },
+      ) => {
+        await oneShot(
+          options.agent,
+          options,
+          {
+            type: 'coordination_response',
+            sessionId: options.session,
+            agentId: options.agent,
+            response: text,
+            ...(options.type ? { responseType: options.type } : {}),
+            timestamp: Date.now(),
+          },
+          (reply) => reply.type === 'resolution' || reply.type === 'escalation',
+        );
+      },
+    );
 }

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import { checkPlugins } from '@chorale/config';
+import type { Command } from 'commander';
 import { OWN_DIR } from '../own-dir.js';
 import { type ConfigOption, load } from './shared.js';
 
@@ -12,6 +12,8 @@ export function configCommand(program: Command): void {
     .action(async (options: ConfigOption) => {
       const { config: resolved, filepath } = await load(options);
       const plugins = await checkPlugins(resolved, { resolveFrom: [OWN_DIR] });
-      process.stdout.write(`${JSON.stringify({ file: filepath ?? null, config: resolved, plugins }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ file: filepath ?? null, config: resolved, plugins }, null, 2)}\n`,
+      );
     });
 }

@@ -7,13 +7,23 @@ import { type ConfigOption, load, loggerFor } from './shared.js';
 export function demoCommand(program: Command): void {
   program
     .command('demo')
-    .description('run simulated agents through coordination sessions in one process (in-memory bus)')
+    .description(
+      'run simulated agents through coordination sessions in one process (in-memory bus)',
+    )
     .option('--config <file>', 'config file (default: searched from the working directory)')
-    .option('--tasks <file.jsonl>', 'claim these TaskContexts in order; the agents agree to every plan')
+    .option(
+      '--tasks <file.jsonl>',
+      'claim these TaskContexts in order; the agents agree to every plan',
+    )
     .option('--json', 'one JSON object per line, each with an `event` field')
     .action(async (options: ConfigOption & { tasks?: string; json?: boolean }) => {
       const tasks = options.tasks ? await readTasksFile(options.tasks) : undefined;
       const { config } = await load(options);
-      await runDemo({ config, logger: loggerFor(config.logLevel, true), out: stdoutOutput(options.json ?? false), ...(tasks ? { tasks } : {}) });
+      await runDemo({
+        config,
+        logger: loggerFor(config.logLevel, true),
+        out: stdoutOutput(options.json ?? false),
+        ...(tasks ? { tasks } : {}),
+      });
     });
 }

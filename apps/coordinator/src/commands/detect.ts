@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
 import { DependencyDetector } from '@chorale/detector';
+import type { Command } from 'commander';
 import pc from 'picocolors';
 import { createComponents } from '../compose.js';
 import { stdoutOutput } from '../output.js';
@@ -16,7 +16,9 @@ const ref = (t: { projectId: number | string; taskId: number | string; repositor
 export function detectCommand(program: Command): void {
   program
     .command('detect')
-    .description('register each TaskContext of a JSON Lines file in order and print the dependencies found')
+    .description(
+      'register each TaskContext of a JSON Lines file in order and print the dependencies found',
+    )
     .requiredOption('--tasks <file.jsonl>', 'TaskContexts, one per line')
     .option('--config <file>', 'config file (its rule packs are used)')
     .option('--json', 'one JSON object per dependency')
@@ -30,7 +32,13 @@ export function detectCommand(program: Command): void {
       for (const task of tasks) {
         for (const d of detector.register(task)) {
           found++;
-          const json = { task1: ref(d.task1), task2: ref(d.task2), relationship: d.relationship, confidence: d.confidence, reason: d.reason };
+          const json = {
+            task1: ref(d.task1),
+            task2: ref(d.task2),
+            relationship: d.relationship,
+            confidence: d.confidence,
+            reason: d.reason,
+          };
           out.line(
             out.json
               ? JSON.stringify(json)

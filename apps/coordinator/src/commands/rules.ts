@@ -1,16 +1,22 @@
-import type { Command } from 'commander';
 import { type ResolvedConfig, resolvePlugins } from '@chorale/config';
 import type { Components, RulePack } from '@chorale/core';
 import { explain } from '@chorale/detector';
+import type { Command } from 'commander';
 import pc from 'picocolors';
 import { createComponents } from '../compose.js';
-import { OWN_DIR } from '../own-dir.js';
 import { stdoutOutput } from '../output.js';
+import { OWN_DIR } from '../own-dir.js';
 import { type ConfigOption, load, loggerFor } from './shared.js';
 
 /** Only the rule packs of the config (no transport, sinks or store are opened). */
-export async function loadRulePacks(config: ResolvedConfig, components: Components): Promise<RulePack[]> {
-  const plugins = await resolvePlugins(config, components, { resolveFrom: [OWN_DIR], kinds: ['rules'] });
+export async function loadRulePacks(
+  config: ResolvedConfig,
+  components: Components,
+): Promise<RulePack[]> {
+  const plugins = await resolvePlugins(config, components, {
+    resolveFrom: [OWN_DIR],
+    kinds: ['rules'],
+  });
   return plugins.rulePacks;
 }
 
@@ -32,7 +38,13 @@ export function rulesCommand(program: Command): void {
         out.line(
           JSON.stringify({
             matched: result.verdicts.filter((v) => v.matched).map((v) => v.rule),
-            best: result.best ? { relationship: result.best.rule, confidence: result.best.confidence, reason: result.best.reason } : null,
+            best: result.best
+              ? {
+                  relationship: result.best.rule,
+                  confidence: result.best.confidence,
+                  reason: result.best.reason,
+                }
+              : null,
             verdicts: result.verdicts,
           }),
         );
@@ -40,10 +52,14 @@ export function rulesCommand(program: Command): void {
       }
       for (const v of result.verdicts) {
         const mark = v.matched ? pc.green('✔') : pc.dim('·');
-        const why = v.matched ? `${v.reason} (confidence ${v.confidence?.toFixed(2)})` : pc.dim(v.error ? `error: ${v.error}` : 'no match');
+        const why = v.matched
+          ? `${v.reason} (confidence ${v.confidence?.toFixed(2)})`
+          : pc.dim(v.error ? `error: ${v.error}` : 'no match');
         const words = `${pc.dim(`keywords: [${v.keywords.a.join(', ')}] / [${v.keywords.b.join(', ')}]`)}`;
         out.line(`${mark} ${pc.bold(v.rule.padEnd(26))} ${why}  ${words}`);
       }
-      out.line(result.best ? `→ ${pc.bold(result.best.rule)} would be reported` : '→ no dependency');
+      out.line(
+        result.best ? `→ ${pc.bold(result.best.rule)} would be reported` : '→ no dependency',
+      );
     });
 }

@@ -1,13 +1,15 @@
 import type { ResolvedConfig } from '@chorale/config';
 import { type CoordinationSession, type Logger, MemoryBus } from '@chorale/core';
-import {
-  type CoordinationMessage,
-  formatRfc3339,
-  type TaskContext,
-} from '@chorale/protocol';
+import { type CoordinationMessage, formatRfc3339, type TaskContext } from '@chorale/protocol';
 import pc from 'picocolors';
 import { createNode } from '../compose.js';
-import { envelopeEvent, type Output, prettyEnvelope, prettySlurp, slurpEventLine } from '../output.js';
+import {
+  envelopeEvent,
+  type Output,
+  prettyEnvelope,
+  prettySlurp,
+  slurpEventLine,
+} from '../output.js';
 import { AGREE, DEFAULT_SCENARIO, type DemoStep, type Line } from './scenario.js';
 import { SimulatedAgent } from './simulated-agent.js';
 
@@ -16,12 +18,18 @@ export interface DemoResult {
   slurpEvents: number;
 }
 
-function messageEvent(session: CoordinationSession, m: CoordinationMessage): Record<string, unknown> {
-  const source = m.metadata.source === 'session_message' ? 'session_message' : 'coordination_response';
+function messageEvent(
+  session: CoordinationSession,
+  m: CoordinationMessage,
+): Record<string, unknown> {
+  const source =
+    m.metadata.source === 'session_message' ? 'session_message' : 'coordination_response';
   return {
     event: source,
     session_id: session.sessionId,
-    ...(source === 'session_message' ? { from_agent: m.fromAgentId, content: m.content } : { agent_id: m.fromAgentId, response: m.content }),
+    ...(source === 'session_message'
+      ? { from_agent: m.fromAgentId, content: m.content }
+      : { agent_id: m.fromAgentId, response: m.content }),
     message_type: m.messageType,
     ...(m.planRevision ? { plan_revision: m.planRevision } : {}),
     timestamp: formatRfc3339(m.timestamp),
@@ -34,29 +42,49 @@ function messageEvent(session: CoordinationSession, m: CoordinationMessage): Rec
  * the rest. Without `tasks`, the reference's scenario; with them, the agents claim those tasks
  * in order and agree to every plan.
  */
-export async function runDemo(options: { config: ResolvedConfig; logger: Logger; out: Output; tasks?: TaskContext[] }): Promise<DemoResult> {
+export async function runDemo(options: {
+  config: ResolvedConfig;
+  logger: Logger;
+  out: Output;
+  tasks?: TaskContext[];
+}): Promise<DemoResult> {
   const { config, out } = options;
   const bus = new MemoryBus();
-  const node = await createNode(config, { logger: options.logger, transport: bus.connect('meta-coordinator') });
-  const sinkNames = node.sinks.map((s) => ('path' in s && typeof s.path === 'string' ? s.path : s.name));
+  const node = await createNode(config, {
+    logger: options.logger,
+    transport: bus.connect('meta-coordinator'),
+  });
+  const sinkNames = node.sinks.map((s) =>
+    'path' in s && typeof s.path === 'string' ? s.path : s.name,
+  );
   const coordinator = node.coordinator;
   const sessions = new Map<string, string>();
   let slurpEvents = 0;
   let activity = 0;
-  const print = (json: Record<string, unknown>, pretty: string) => out.line(out.json ? JSON.stringify(json) : pretty);
+  const print = (json: Record<string, unknown>, pretty: string) =>
+    out.line(out.json ? JSON.stringify(json) : pretty);
 
   coordinator.on('task_claimed', (task) => {
     activity++;
-    const envelope = { from: `${task.agentId}-peer`, timestamp: task.claimedAt ?? Date.now(), hopCount: 0, message: { type: 'task_claim' as const, task } };
+    const envelope = {
+      from: `${task.agentId}-peer`,
+      timestamp: task.claimedAt ?? Date.now(),
+      hopCount: 0,
+      message: { type: 'task_claim' as const, task },
+    };
     print(envelopeEvent(envelope), prettyEnvelope(envelope));
   });
   coordinator.on('wire', (envelope, direction) => {
     activity++;
-    if (direction === 'out' && envelope.message.type !== 'task_claim') print(envelopeEvent(envelope), prettyEnvelope(envelope));
+    if (direction === 'out' && envelope.message.type !== 'task_claim')
+      print(envelopeEvent(envelope), prettyEnvelope(envelope));
   });
   coordinator.on('message', (session, m) => {
     activity++;
-    print(messageEvent(session, m), `${pc.white('✎ reply')}       ${pc.bold(m.fromAgentId)} (${m.messageType}): ${m.content}`);
+    print(
+      messageEvent(session, m),
+      `${pc.white('✎ reply')}       ${pc.bold(m.fromAgentId)} (${m.messageType}): ${m.content}`,
+    );
   });
   coordinator.on('session_opened', (s) => sessions.set(s.sessionId, s.status));
   coordinator.on('slurp', (event) => {
@@ -66,7 +94,13 @@ export async function runDemo(options: { config: ResolvedConfig; logger: Logger;
   });
 
   const steps: DemoStep[] = options.tasks
-    ? [{ title: 'Tasks from the file: every agent agrees to every plan', tasks: options.tasks, lines: {} }]
+    ? [
+        {
+          title: 'Tasks from the file: every agent agrees to every plan',
+          tasks: options.tasks,
+          lines: {},
+        },
+      ]
     : DEFAULT_SCENARIO;
   const agents = new Map<string, SimulatedAgent>();
   const agentFor = async (agentId: string, lines: Line[] | undefined) => {
@@ -99,7 +133,10 @@ export async function runDemo(options: { config: ResolvedConfig; logger: Logger;
     for (const step of steps) {
       if (!out.json) out.line(`\n${pc.bold(pc.underline(step.title))}`);
       for (const task of step.tasks) {
-        const agent = await agentFor(task.agentId, options.tasks ? undefined : step.lines[task.agentId]);
+        const agent = await agentFor(
+          task.agentId,
+          options.tasks ? undefined : step.lines[task.agentId],
+        );
         await agent.claim(task);
         await settle();
       }
@@ -115,8 +152,9 @@ export async function runDemo(options: { config: ResolvedConfig; logger: Logger;
   };
   if (!out.json) {
     const counts = result.sessions.map((s) => s.status).join(', ') || 'none';
-    out.line(`\n${pc.bold(`${result.sessions.length} session(s)`)}: ${counts}. ${slurpEvents} SLURP event(s) written to ${sinkNames.join(', ') || 'no sink'}.`);
+    out.line(
+      `\n${pc.bold(`${result.sessions.length} session(s)`)}: ${counts}. ${slurpEvents} SLURP event(s) written to ${sinkNames.join(', ') || 'no sink'}.`,
+    );
   }
   return result;
 }
-

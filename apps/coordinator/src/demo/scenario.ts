@@ -16,7 +16,9 @@ export interface DemoStep {
 
 const claimedAt = Date.parse('2025-09-30T10:00:00Z');
 
-function task(fields: Omit<TaskContext, 'keywords' | 'claimedAt'> & { keywords?: string[] }): TaskContext {
+function task(
+  fields: Omit<TaskContext, 'keywords' | 'claimedAt'> & { keywords?: string[] },
+): TaskContext {
   return { keywords: [], claimedAt, ...fields };
 }
 

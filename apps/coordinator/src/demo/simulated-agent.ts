@@ -59,7 +59,8 @@ export class SimulatedAgent {
   #hear(message: HmmmMessage): void {
     switch (message.type) {
       case 'coordination_plan':
-        if (this.agentId in message.participants) this.#answer(message.sessionId, message.planRevision);
+        if (this.agentId in message.participants)
+          this.#answer(message.sessionId, message.planRevision);
         return;
       case 'coordination_response':
         if (message.agentId !== this.agentId) this.#answer(message.sessionId);
@@ -96,8 +97,14 @@ export class SimulatedAgent {
   }
 
   async #say(message: Message): Promise<void> {
-    const envelope: Envelope = { from: this.#transport.peerId, timestamp: this.#now(), hopCount: 0, message };
-    const topic = message.type === 'task_claim' ? this.#topics.coordination : this.#topics.metaDiscussion;
+    const envelope: Envelope = {
+      from: this.#transport.peerId,
+      timestamp: this.#now(),
+      hopCount: 0,
+      message,
+    };
+    const topic =
+      message.type === 'task_claim' ? this.#topics.coordination : this.#topics.metaDiscussion;
     this.#sent += 1;
     await this.#transport.publish(topic, envelope);
   }
