@@ -32,6 +32,7 @@ describe('parseConfig', () => {
         cleanupInterval: 600_000,
         inactiveAfter: 7_200_000,
         plannerTimeout: 30_000,
+        planTakeoverDelay: 10_000,
       },
       detector: { coordinationHops: 3 },
       topics: { coordination: 'CHORUS/coordination/v1', metaDiscussion: 'hmmm/meta-discussion/v1' },
@@ -62,6 +63,7 @@ describe('parseConfig', () => {
           cleanupInterval: 1000,
           inactiveAfter: '1.5h',
           plannerTimeout: '500ms',
+          planTakeoverDelay: '2s',
         },
         detector: { coordinationHops: 5 },
         topics: { coordination: 'team/coord', metaDiscussion: 'team/meta' },
@@ -89,6 +91,7 @@ describe('parseConfig', () => {
       cleanupInterval: 1000,
       inactiveAfter: 5_400_000,
       plannerTimeout: 500,
+      planTakeoverDelay: 2000,
     });
     expect(config.detector.coordinationHops).toBe(5);
     expect(config.topics.metaDiscussion).toBe('team/meta');

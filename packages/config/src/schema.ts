@@ -60,6 +60,7 @@ const sessionSchema = z.strictObject({
   cleanupInterval: duration.prefault('10m'),
   inactiveAfter: duration.prefault('2h'),
   plannerTimeout: duration.prefault('30s'),
+  planTakeoverDelay: duration.prefault('10s'),
 });
 
 const detectorSchema = z.strictObject({
@@ -125,6 +126,7 @@ export interface ResolvedConfig {
     cleanupInterval: number;
     inactiveAfter: number;
     plannerTimeout: number;
+    planTakeoverDelay: number;
   };
   detector: { coordinationHops: number };
   topics: { coordination: string; metaDiscussion: string };

@@ -32,4 +32,6 @@ export interface Transport {
   peers(): string[];
   /** Messages dropped so far, by reason. */
   drops(): DropCounts;
+  /** Addresses other nodes can dial (libp2p multiaddrs with `/p2p/<peer id>`), where the transport has any. */
+  multiaddrs?(): string[];
 }

@@ -569,3 +569,79 @@ describe('MetaCoordinator: operators, cleanup and restarts', () => {
     expect(again.sink.events).toHaveLength(1);
   });
 });
+
+describe('MetaCoordinator: several coordinators on one mesh', () => {
+  /** A memory transport that sees only the given peers as directly connected. */
+  function seeing(transport: MemoryTransport, direct: (peer: string) => boolean): MemoryTransport {
+    return new Proxy(transport, {
+      get(target, property, receiver) {
+        if (property === 'peers') return () => target.peers().filter(direct);
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  async function follower(bus: MemoryBus, sink = new ArraySink()) {
+    const transport = bus.connect('far-coordinator');
+    await transport.start();
+    const coordinator = new MetaCoordinator({
+      transport: seeing(transport, (peer) => !peer.startsWith('peer-')),
+      detector: pairDetector(),
+      planners: [fixedPlanner],
+      sinks: [sink],
+      clock: systemClock,
+      ids: sequentialIds(),
+    });
+    await coordinator.start();
+    return { coordinator, sink };
+  }
+
+  it('the node the agents are connected to plans; another node opens the same session and adopts that plan', async () => {
+    const bus = new MemoryBus();
+    const far = await follower(bus);
+    const h = await harness({ bus });
+    const { a1, a2, session } = await openApiSession(h);
+    expect(h.seen.filter((m) => m.type === 'coordination_plan')).toHaveLength(1);
+    expect(h.seen.filter((m) => m.type === 'dependency_detected')).toHaveLength(1);
+    const mirrored = far.coordinator.getSession(session.sessionId);
+    expect(mirrored?.planRevision).toBe(1);
+    expect(mirrored?.messages[0]?.content).toBe(
+      h.coordinator.getSession(session.sessionId)?.messages[0]?.content,
+    );
+
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Agreed'));
+    await h.say(a2, reply(session.sessionId, 'agent-002', 'Agreed'));
+    expect(far.coordinator.getSession(session.sessionId)?.status).toBe('resolved');
+    expect(far.sink.events).toHaveLength(1);
+    expect(h.sink.events).toHaveLength(1);
+  });
+
+  it('a node that does not lead plans itself when no plan comes within planTakeoverDelay', async () => {
+    const bus = new MemoryBus();
+    const far = await follower(bus);
+    const a1 = bus.connect('peer-1');
+    const a2 = bus.connect('peer-2');
+    await Promise.all([a1.start(), a2.start()]);
+    const plans: HmmmMessage[] = [];
+    a1.subscribe(DEFAULT_TOPICS.metaDiscussion, ({ message }) => {
+      if (message.type === 'coordination_plan') plans.push(message);
+    });
+    const claim = (t: MemoryTransport, task: TaskContext) =>
+      t.publish(DEFAULT_TOPICS.coordination, {
+        from: t.peerId,
+        timestamp: Date.now(),
+        hopCount: 0,
+        message: { type: 'task_claim', task },
+      });
+    await claim(a1, apiTask);
+    await claim(a2, clientTask);
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(plans).toHaveLength(0);
+    expect(far.coordinator.getActiveSessions()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_001);
+    await far.coordinator.whenIdle();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(plans).toHaveLength(1);
+  });
+});

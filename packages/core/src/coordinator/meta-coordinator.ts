@@ -112,6 +112,9 @@ export function dependencyKey(dependency: TaskDependency): string {
   return `${a}|${b}|${dependency.relationship}`;
 }
 
+/** Plans kept for sessions not opened here yet (a bound on what strangers can make us hold). */
+const MAX_EARLY_PLANS = 1_000;
+
 const SESSION_PREFIX: Record<SessionType, string> = {
   dependency: 'dep',
   planning: 'plan',
@@ -148,6 +151,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #queues = new Map<string, Promise<void>>();
   readonly #deadlines = new Map<string, TimerHandle>();
   readonly #planning = new Map<string, AbortController>();
+  readonly #takeovers = new Map<string, TimerHandle>();
+  readonly #earlyPlans = new Map<string, Extract<HmmmMessage, { type: 'coordination_plan' }>>();
   readonly #drops: Partial<Record<CoordinatorDropReason, number>> = {};
   #storeChain: Promise<void> = Promise.resolve();
   #cleanupTimer: TimerHandle | undefined;
@@ -195,8 +200,11 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
     this.#unsubscribe = [];
     if (this.#cleanupTimer !== undefined) this.#clock.clearTimeout(this.#cleanupTimer);
-    for (const timer of this.#deadlines.values()) this.#clock.clearTimeout(timer);
+    for (const timer of [...this.#deadlines.values(), ...this.#takeovers.values()]) {
+      this.#clock.clearTimeout(timer);
+    }
     this.#deadlines.clear();
+    this.#takeovers.clear();
     for (const controller of this.#planning.values())
       controller.abort(new Error('coordinator stopped'));
     await this.whenIdle();
@@ -318,6 +326,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
           message.tasks,
           message.agentId,
           message.reason,
+          this.#leads(meta.peerId),
         );
         return;
       case 'resolution':
@@ -387,18 +396,28 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       this.#drop('detector_error', (error as Error).message);
       return [];
     }
-    for (const dependency of dependencies) this.#openDependencySession(dependency, true);
+    const lead = this.#leads(peerId);
+    for (const dependency of dependencies) this.#openDependencySession(dependency, lead);
     return dependencies;
   }
 
-  #openDependencySession(dependency: TaskDependency, announce: boolean): void {
+  /**
+   * Whether this node leads the sessions a message from `peerId` opens: the node the agent is
+   * connected to announces and plans at once; other nodes on the mesh open the same session
+   * (same id) and wait `planTakeoverDelay` for the lead's plan before writing one themselves.
+   */
+  #leads(peerId: string): boolean {
+    return peerId === this.#transport.peerId || this.#transport.peers().includes(peerId);
+  }
+
+  #openDependencySession(dependency: TaskDependency, lead: boolean): void {
     const key = dependencyKey(dependency);
     if (this.#dependencyKeys.has(key)) return;
     this.#dependencyKeys.add(key);
     this.#emit('dependency_detected', dependency);
     const tasks = [dependency.task1, dependency.task2];
     const sessionId = this.#newSessionId('dependency', tasks, dependency.relationship);
-    if (announce) {
+    if (lead) {
       const { task1, task2 } = dependency;
       this.#enqueue(sessionId, () =>
         this.#publish({
@@ -419,6 +438,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       dependency,
       key,
       reason: dependency.reason,
+      lead,
     });
   }
 
@@ -427,6 +447,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     tasks: TaskContext[],
     requester: string,
     reason: string,
+    lead: boolean,
   ): void {
     const key = `${type}|${tasks.map(taskKey).sort().join('|')}`;
     if (this.#dependencyKeys.has(key)) return;
@@ -439,6 +460,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       key,
       reason: reason || `${type} requested by ${requester}`,
       requester,
+      lead,
     });
   }
 
@@ -462,6 +484,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     key: string;
     reason: string;
     requester?: string;
+    /** Plan at once (this node leads), or wait for the lead's plan first. */
+    lead: boolean;
   }): void {
     const now = this.#clock.now();
     let session = this.#record(
@@ -507,7 +531,19 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#sessions.set(session.sessionId, session);
     this.#armDeadline(session);
     this.#emit('session_opened', session);
-    this.#enqueue(session.sessionId, () => this.#plan(session));
+    const early = this.#earlyPlans.get(session.sessionId);
+    this.#earlyPlans.delete(session.sessionId);
+    if (early) {
+      this.#enqueue(session.sessionId, () => this.#adoptRemotePlan(early));
+    } else if (spec.lead) {
+      this.#enqueue(session.sessionId, () => this.#plan(session));
+    } else {
+      const timer = this.#clock.setTimeout(() => {
+        this.#takeovers.delete(session.sessionId);
+        this.#enqueue(session.sessionId, () => this.#plan(session));
+      }, this.options.planTakeoverDelay);
+      this.#takeovers.set(session.sessionId, timer);
+    }
   }
 
   async #plan(session: CoordinationSession): Promise<void> {
@@ -614,7 +650,13 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     message: Extract<HmmmMessage, { type: 'coordination_plan' }>,
   ): Promise<void> {
     const session = this.#sessions.get(message.sessionId);
+    if (!session && !this.#usedIds.has(message.sessionId)) {
+      // The plan overtook the claim that opens its session here: keep it for when it opens.
+      if (this.#earlyPlans.size < MAX_EARLY_PLANS) this.#earlyPlans.set(message.sessionId, message);
+      return;
+    }
     if (session?.status !== 'active' || message.planRevision <= session.planRevision) return;
+    this.#clearTakeover(session.sessionId);
     this.#planning
       .get(session.sessionId)
       ?.abort(new Error('plan adopted from another coordinator'));
@@ -711,6 +753,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     const timer = this.#deadlines.get(session.sessionId);
     if (timer !== undefined) this.#clock.clearTimeout(timer);
     this.#deadlines.delete(session.sessionId);
+    this.#clearTakeover(session.sessionId);
     this.#planning.get(session.sessionId)?.abort(new Error(`session ${outcome}`));
     const summary = summarizeSession(session, this.#clock.now());
     if (outcome === 'resolved') {
@@ -741,8 +784,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     await this.#emitSlurp(toSlurpEvent(session, this.#clock.now()));
   }
 
+  /** Writes the SLURP event to every sink, then tells monitors (so `slurp` means "written"). */
   async #emitSlurp(event: SlurpEvent): Promise<void> {
-    this.#emit('slurp', event);
     const results = await Promise.allSettled(this.#sinks.map((sink) => sink.emit(event)));
     results.forEach((result, i) => {
       if (result.status === 'rejected') {
@@ -752,6 +795,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
         );
       }
     });
+    this.#emit('slurp', event);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -767,6 +811,12 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       Math.max(0, due),
     );
     this.#deadlines.set(session.sessionId, timer);
+  }
+
+  #clearTakeover(sessionId: string): void {
+    const timer = this.#takeovers.get(sessionId);
+    if (timer !== undefined) this.#clock.clearTimeout(timer);
+    this.#takeovers.delete(sessionId);
   }
 
   #scheduleCleanup(): void {

@@ -18,6 +18,11 @@ export interface CoordinatorOptions {
   inactiveAfter: number;
   /** Deadline of each planner in the chain. Default 30 s. */
   plannerTimeout: number;
+  /**
+   * How long a node that does not lead a session (the claiming agent is connected to another
+   * coordinator) waits for the lead's plan before planning itself. Default 10 s.
+   */
+  planTakeoverDelay: number;
   topics: { coordination: string; metaDiscussion: string };
   /** Name the coordinator's own messages (the plan) are written under. */
   agentId: string;
@@ -31,6 +36,7 @@ export const DEFAULT_COORDINATOR_OPTIONS: CoordinatorOptions = {
   cleanupInterval: 10 * MINUTE,
   inactiveAfter: 120 * MINUTE,
   plannerTimeout: 30_000,
+  planTakeoverDelay: 10_000,
   topics: { ...DEFAULT_TOPICS },
   agentId: 'meta_coordinator',
 };
