@@ -26,11 +26,11 @@ import { mdns } from '@libp2p/mdns';
 import { ping } from '@libp2p/ping';
 import { preSharedKey } from '@libp2p/pnet';
 import { tcp } from '@libp2p/tcp';
-import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p, type Libp2pOptions } from 'libp2p';
 import { AgentBinding, agentIdOf } from './agent-binding.js';
 import { MessageTooLargeError, TransportNotStartedError } from './errors.js';
 import { loadOrCreatePeerKey } from './identity.js';
+import { DEFAULT_REDIAL, PeerKeeper, type RedialOptions } from './keep-connected.js';
 import { type Libp2pTransportInput, libp2pTransportOptions } from './options.js';
 import { readSwarmKey } from './swarm-key.js';
 
@@ -95,6 +95,8 @@ function fastMsgIdFn(msg: { from?: Uint8Array; seqno?: Uint8Array; topic: string
 export interface Libp2pTransportInit {
   options: Libp2pTransportInput;
   components: Pick<Components, 'dataDir' | 'baseDir'> & Partial<Pick<Components, 'logger'>>;
+  /** How bootstrap peers are dialed again when down or lost (default 1 s doubling to 30 s). */
+  redial?: RedialOptions;
 }
 
 /**
@@ -115,7 +117,9 @@ export class Libp2pTransport implements Transport {
   readonly #decoded = new WeakMap<GossipMessage, Envelope>();
   readonly #binding: AgentBinding;
   readonly #allow: ReadonlySet<string> | undefined;
+  readonly #redial: RedialOptions;
   #node: ChoraleLibp2p | undefined;
+  #keeper: PeerKeeper | undefined;
   #starting: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
 
@@ -124,6 +128,7 @@ export class Libp2pTransport implements Transport {
     this.#dataDir = init.components.dataDir;
     this.#baseDir = init.components.baseDir;
     this.#logger = init.components.logger ?? silentLogger;
+    this.#redial = init.redial ?? DEFAULT_REDIAL;
     this.#binding = new AgentBinding(this.#options.agentBindingCapacity);
     this.#allow = this.#options.allowList ? new Set(this.#options.allowList) : undefined;
   }
@@ -200,15 +205,8 @@ export class Libp2pTransport implements Transport {
     for (const topic of this.#handlers.keys()) this.#join(pubsub, topic);
     await node.start();
     this.#node = node;
-    // The bootstrap module re-dials these peers over time; a first dial right away saves its delay.
-    for (const addr of o.bootstrap) {
-      node.dial(multiaddr(addr)).catch((error: unknown) => {
-        this.#logger.warn(
-          { addr, error: String(error) },
-          'could not dial bootstrap peer (will retry)',
-        );
-      });
-    }
+    this.#keeper = new PeerKeeper(node, o.bootstrap, this.#logger, this.#redial);
+    this.#keeper.start();
     this.#logger.info(
       { peerId: this.peerId, addrs: this.multiaddrs() },
       'libp2p transport started',
@@ -220,6 +218,8 @@ export class Libp2pTransport implements Transport {
     const node = this.#node;
     if (!node) return this.#stopping;
     this.#node = undefined;
+    this.#keeper?.stop();
+    this.#keeper = undefined;
     this.#stopping = (async () => {
       const pubsub = node.services.pubsub;
       for (const topic of pubsub.getTopics()) {
