@@ -219,6 +219,23 @@ export function testTransport(setup: TransportSuiteSetup): void {
       expect(b.peers()).toContain(a.peerId);
     });
 
+    it('a handler subscribed before start() receives messages once started', {
+      timeout,
+    }, async () => {
+      pair = await setup.create();
+      const { a, b } = pair;
+      const atA = new Recorder();
+      const atB = new Recorder();
+      a.subscribe(TOPIC_A, atA.handler);
+      b.subscribe(TOPIC_A, atB.handler);
+      await b.start();
+      await a.start();
+      const toB = taskClaimEnvelope(marker(), a.peerId);
+      expect((await deliver(a, TOPIC_A, toB, atB, retryMs)).envelope).toEqual(toB);
+      const toA = taskClaimEnvelope(marker(), b.peerId);
+      expect((await deliver(b, TOPIC_A, toA, atA, retryMs)).envelope).toEqual(toA);
+    });
+
     it('delivers an HMMM message from B to A, decoded and equal', { timeout }, async () => {
       const { a, b } = await started();
       const rec = new Recorder();

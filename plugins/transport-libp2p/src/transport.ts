@@ -202,8 +202,9 @@ export class Libp2pTransport implements Transport {
     })) as unknown as ChoraleLibp2p;
     const pubsub = node.services.pubsub;
     pubsub.addEventListener('message', this.#onMessage);
-    for (const topic of this.#handlers.keys()) this.#join(pubsub, topic);
     await node.start();
+    // Handlers subscribed before start() join their topics now (gossipsub refuses it earlier).
+    for (const topic of this.#handlers.keys()) this.#join(pubsub, topic);
     this.#node = node;
     this.#keeper = new PeerKeeper(node, o.bootstrap, this.#logger, this.#redial);
     this.#keeper.start();
