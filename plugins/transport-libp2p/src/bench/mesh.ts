@@ -212,13 +212,30 @@ export async function measureClaimToPlan(
   rounds: number,
 ): Promise<number[]> {
   const [coordinatorNode, agentANode, agentBNode] = nodes;
-  if (!coordinatorNode || !agentANode || !agentBNode)
+  if (!coordinatorNode || !agentANode || !agentBNode) {
     throw new Error('claim→plan needs at least 3 nodes');
+  }
+  const { coordination, metaDiscussion } = DEFAULT_TOPICS;
+  const key = (t: TaskContext) => `${t.repository}#${t.taskId}`;
+  // Plans seen by agent A, and claims seen by the coordinator's node, by task.
+  const planWaiters = new Map<string, () => void>();
+  const claimWaiters = new Map<string, () => void>();
+  const offPlans = agentANode.subscribe(metaDiscussion, (env) => {
+    if (env.message.type !== 'coordination_plan') return;
+    for (const t of env.message.tasksInvolved) planWaiters.get(key(t))?.();
+  });
+  const offClaims = coordinatorNode.subscribe(coordination, (env) => {
+    if (env.message.type === 'task_claim') claimWaiters.get(key(env.message.task))?.();
+  });
+  const seen = (waiters: Map<string, () => void>, k: string) =>
+    new Promise<void>((resolve) => waiters.set(k, resolve));
+
   const coordinator = await startCoordinator(coordinatorNode);
   const samples: number[] = [];
   try {
-    await agentANode.waitForTopicPeers(DEFAULT_TOPICS.coordination);
-    await agentBNode.waitForTopicPeers(DEFAULT_TOPICS.coordination);
+    await agentANode.waitForTopicPeers(coordination);
+    await agentBNode.waitForTopicPeers(coordination);
+    await coordinatorNode.waitForTopicPeers(metaDiscussion);
     for (let round = 1; round <= rounds; round++) {
       const apiTask = task(
         2 * round,
@@ -232,42 +249,33 @@ export async function measureClaimToPlan(
         `Implement authentication endpoint ${round}`,
         `bench-b-${round}`,
       );
-      let t0 = 0;
-      const planned = new Promise<number>((resolve) => {
-        const off = agentANode.subscribe(DEFAULT_TOPICS.metaDiscussion, (env) => {
-          const m = env.message;
-          if (m.type !== 'coordination_plan') return;
-          if (
-            !m.tasksInvolved.some(
-              (t) => t.taskId === implTask.taskId && t.repository === implTask.repository,
-            )
-          )
-            return;
-          off();
-          resolve(performance.now() - t0);
-        });
-      });
-      const claimA: Envelope = {
-        from: agentANode.peerId,
-        timestamp: Date.now(),
-        hopCount: 0,
-        message: { type: 'task_claim', task: apiTask },
-      };
-      await agentANode.publish(DEFAULT_TOPICS.coordination, claimA);
-      t0 = performance.now();
-      const claimB: Envelope = {
-        from: agentBNode.peerId,
-        timestamp: Date.now(),
-        hopCount: 0,
-        message: { type: 'task_claim', task: implTask },
-      };
-      await agentBNode.publish(DEFAULT_TOPICS.coordination, claimB);
-      samples.push(await withTimeout(planned, 10_000, `claim→plan round ${round}`));
+      // A's claim first, and known to the coordinator, so the clock starts with B's claim only.
+      const aArrived = seen(claimWaiters, key(apiTask));
+      await agentANode.publish(coordination, claimOf(agentANode, apiTask));
+      await withTimeout(aArrived, 10_000, `claim of round ${round} at the coordinator`);
+      const planned = seen(planWaiters, key(implTask));
+      const t0 = performance.now();
+      await agentBNode.publish(coordination, claimOf(agentBNode, implTask));
+      await withTimeout(planned, 10_000, `claim→plan round ${round}`);
+      samples.push(performance.now() - t0);
+      planWaiters.clear();
+      claimWaiters.clear();
     }
   } finally {
+    offPlans();
+    offClaims();
     await coordinator.stop();
   }
   return samples;
+}
+
+function claimOf(node: Libp2pTransport, t: TaskContext): Envelope {
+  return {
+    from: node.peerId,
+    timestamp: Date.now(),
+    hopCount: 0,
+    message: { type: 'task_claim', task: t },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,7 +443,7 @@ async function claimToPlanFigure(
   let nodes: Libp2pTransport[] = [];
   try {
     nodes = await startMesh(3, dirs);
-    return stats(await measureClaimToPlan(nodes, startCoordinator, 50));
+    return stats(await measureClaimToPlan(nodes, startCoordinator, 20));
   } finally {
     await Promise.allSettled(nodes.map((n) => n.stop()));
     await Promise.allSettled(dirs.map((d) => rm(d, { recursive: true, force: true })));
