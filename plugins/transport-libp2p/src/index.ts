@@ -21,6 +21,7 @@ export {
   TransportNotStartedError,
 } from './errors.js';
 export { loadOrCreatePeerKey } from './identity.js';
+export { DEFAULT_REDIAL, type RedialOptions } from './keep-connected.js';
 export {
   type Libp2pTransportInput,
   type Libp2pTransportOptions,
