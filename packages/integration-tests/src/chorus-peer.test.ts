@@ -67,7 +67,9 @@ describe('a plain gossipsub peer speaking the CHORUS envelope', () => {
     expect(String(plan.data.plan)).toContain('API_Contract');
 
     // The dependency was announced first, with the bzzz claim's repository taken from its URL.
-    const detected = JSON.parse((await peer.message(META_TOPIC, isType('dependency_detected'))).text);
+    const detected = JSON.parse(
+      (await peer.message(META_TOPIC, isType('dependency_detected'))).text,
+    );
     expect(detected.data.repositories.sort()).toEqual(['acme/frontend-app', 'backend-api']);
     expect(detected.data.agents_involved.sort()).toEqual(['chorus-agent-001', 'chorus-agent-002']);
 
@@ -80,7 +82,10 @@ describe('a plain gossipsub peer speaking the CHORUS envelope', () => {
     }
     const resolution = JSON.parse((await peer.message(META_TOPIC, isType('resolution'))).text);
     expect(resolution.data.session_id).toBe(plan.data.session_id);
-    const event = await waitForFileLine(node.slurpPath, (e) => e.session_id === plan.data.session_id);
+    const event = await waitForFileLine(
+      node.slurpPath,
+      (e) => e.session_id === plan.data.session_id,
+    );
     expect(event).toMatchObject({ outcome_type: 'resolved', consensus_strength: 0.9 });
   });
 });

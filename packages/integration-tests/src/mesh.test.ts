@@ -118,7 +118,10 @@ function reply(mesh: Mesh, sessionId: string, agentId: string, via: ChoraleNode,
 /** Both replies print the session's resolution and exit. */
 async function expectResolution(sessionId: string, ...replies: ReturnType<typeof reply>[]) {
   for (const r of replies) {
-    const line = await r.waitForLine(json((e) => e.event === 'resolution'), { timeoutMs: 30_000 });
+    const line = await r.waitForLine(
+      json((e) => e.event === 'resolution'),
+      { timeoutMs: 30_000 },
+    );
     expect(jsonLine(line)).toMatchObject({
       session_id: sessionId,
       resolution: 'Consensus reached among participants',
@@ -155,7 +158,8 @@ describe('a mesh of three chorale nodes and two CLI agents', () => {
 
     // One plan on the mesh for the session, whichever node wrote it.
     const plans = mesh.observer.received.filter(
-      (m) => (jsonLine(m.text)?.data as { message_type?: string })?.message_type === 'coordination_plan',
+      (m) =>
+        (jsonLine(m.text)?.data as { message_type?: string })?.message_type === 'coordination_plan',
     );
     expect(plans).toHaveLength(1);
 

@@ -4,7 +4,7 @@
  */
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
-import { type GossipSub, gossipsub, StrictSign } from '@libp2p/gossipsub';
+import { type GossipSub, gossipsub, StrictNoSign, StrictSign } from '@libp2p/gossipsub';
 import { identify } from '@libp2p/identify';
 import type { Libp2p } from '@libp2p/interface';
 import { preSharedKey } from '@libp2p/pnet';
@@ -52,22 +52,29 @@ async function until(ready: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 /**
- * A started plain peer listening on 127.0.0.1, signing its messages (StrictSign). With `swarmKey`
- * (the text of a libp2p `swarm.key`), it only talks to peers of that private network.
+ * A started plain peer listening on 127.0.0.1, signing its messages (StrictSign; StrictNoSign
+ * with `unsigned`). With `swarmKey` (the text of a libp2p `swarm.key`), it only talks to peers
+ * of that private network.
  */
-export async function plainPeer(options: { swarmKey?: string } = {}): Promise<PlainPeer> {
+export async function plainPeer(
+  options: { swarmKey?: string; unsigned?: boolean } = {},
+): Promise<PlainPeer> {
   const node = (await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     ...(options.swarmKey
-      ? { connectionProtector: preSharedKey({ psk: new TextEncoder().encode(options.swarmKey.trim()) }) }
+      ? {
+          connectionProtector: preSharedKey({
+            psk: new TextEncoder().encode(options.swarmKey.trim()),
+          }),
+        }
       : {}),
     services: {
       identify: identify(),
       pubsub: gossipsub({
-        globalSignaturePolicy: StrictSign,
+        globalSignaturePolicy: options.unsigned ? StrictNoSign : StrictSign,
         allowPublishToZeroTopicPeers: true,
         maxInboundDataLength: 4 * 1024 * 1024,
       }),
@@ -97,11 +104,15 @@ export async function plainPeer(options: { swarmKey?: string } = {}): Promise<Pl
       for (const topic of topics) pubsub.subscribe(topic);
     },
     async publish(topic, payload) {
-      await pubsub.publish(topic, typeof payload === 'string' ? new TextEncoder().encode(payload) : payload);
+      await pubsub.publish(
+        topic,
+        typeof payload === 'string' ? new TextEncoder().encode(payload) : payload,
+      );
     },
     reaches(topic, peerId, timeoutMs = 20_000) {
       // gossipsub has no public event for "stream open"; its outbound stream map says so.
-      const outbound = (pubsub as unknown as { streamsOutbound: Map<string, unknown> }).streamsOutbound;
+      const outbound = (pubsub as unknown as { streamsOutbound: Map<string, unknown> })
+        .streamsOutbound;
       return until(
         () =>
           outbound.has(peerId) && pubsub.getSubscribers(topic).some((p) => p.toString() === peerId),
@@ -127,6 +138,8 @@ export async function plainPeer(options: { swarmKey?: string } = {}): Promise<Pl
         listeners.add(listener);
       });
     },
-    stop: () => node.stop(),
+    async stop() {
+      await node.stop();
+    },
   };
 }

@@ -42,3 +42,30 @@ export async function tempDirs<const N extends string>(
   }
   return { root, remove: () => rm(root, { recursive: true, force: true }), ...dirs };
 }
+
+/** A CHORUS `task_claim` envelope for `task`, as JSON text (what a plain peer publishes). */
+export function claimEnvelope(task: object, from = '12D3KooWPlainPeer'): string {
+  return JSON.stringify({
+    type: 'task_claim',
+    from,
+    timestamp: new Date().toISOString(),
+    data: task,
+    hop_count: 0,
+  });
+}
+
+/** A CHORUS `coordination_response` envelope, as JSON text. */
+export function responseEnvelope(sessionId: string, agentId: string, response: string): string {
+  return JSON.stringify({
+    type: 'meta_discussion',
+    from: '12D3KooWPlainPeer',
+    timestamp: new Date().toISOString(),
+    data: {
+      message_type: 'coordination_response',
+      session_id: sessionId,
+      agent_id: agentId,
+      response,
+    },
+    hop_count: 0,
+  });
+}

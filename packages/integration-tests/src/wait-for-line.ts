@@ -47,7 +47,11 @@ export interface WaitOptions {
  * Resolves with the first line (already seen, or to come) that matches; rejects on timeout or
  * when `until` settles first, with the last lines written in the error.
  */
-export function waitForLine(lines: Lines, match: LineMatch, options: WaitOptions = {}): Promise<string> {
+export function waitForLine(
+  lines: Lines,
+  match: LineMatch,
+  options: WaitOptions = {},
+): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const what = options.what ?? String(match);
   const earlier = lines.seen.slice(options.from ?? 0).find((line) => matches(match, line));
@@ -79,7 +83,9 @@ export function jsonLine(line: string): Record<string, unknown> | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -111,7 +117,9 @@ export async function waitForFileLine(
       if (value !== undefined && predicate(value)) return value;
     }
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for a line in ${path}; it holds:\n${text}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for a line in ${path}; it holds:\n${text}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -119,5 +127,8 @@ export async function waitForFileLine(
 /** The JSON lines of a file (none when it does not exist). */
 export async function readJsonLines(path: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(path, 'utf8').catch(() => '');
-  return text.split('\n').flatMap((line) => jsonLine(line) ?? []);
+  return text.split('\n').flatMap((line): Record<string, unknown>[] => {
+    const value = jsonLine(line);
+    return value ? [value] : [];
+  });
 }
