@@ -21,8 +21,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Transport } from '@chorale/core';
+import { MetaCoordinator, type Transport } from '@chorale/core';
+import { DependencyDetector } from '@chorale/detector';
+import { templatePlanner } from '@chorale/planner-template';
 import { DEFAULT_TOPICS, type Envelope, encodeEnvelope, type TaskContext } from '@chorale/protocol';
+import { standardRules } from '@chorale/rules-standard';
 import { Libp2pTransport } from '../transport.js';
 import type { FromChild, ToChild } from './mesh-child.js';
 
@@ -183,9 +186,9 @@ async function measureThroughput(
 }
 
 // ---------------------------------------------------------------------------------------------
-// CLAIM → PLAN — to be wired by the coordinator's author.
+// CLAIM → PLAN
 //
-// `startCoordinator(transport)` must start a MetaCoordinator (template planner, standard rules)
+// `startCoordinator(transport)` starts a MetaCoordinator (template planner, standard rules)
 // attached to the given transport and subscribed to DEFAULT_TOPICS, and return something to
 // stop it. Each round, agent A (on node 1) claims an API-definition task, then agent B (on
 // node 2) claims the matching implementation task in another repository; we time from B's
@@ -546,12 +549,16 @@ function table(r: MeshBenchResult): string {
   ].join('\n');
 }
 
-/**
- * CLAIM → PLAN wiring point: set this to a function that starts a MetaCoordinator on the
- * transport it is given (see `StartCoordinator` above). Until then the figure is reported as
- * not measured (`claimToPlanMs: null`).
- */
-const startCoordinator: StartCoordinator | undefined = undefined;
+/** A MetaCoordinator with the standard rules and the template planner, on the given node. */
+const startCoordinator: StartCoordinator = async (transport) => {
+  const coordinator = new MetaCoordinator({
+    transport,
+    detector: new DependencyDetector({ rules: [standardRules()] }),
+    planners: [templatePlanner()],
+  });
+  await coordinator.start();
+  return { stop: () => coordinator.stop() };
+};
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
