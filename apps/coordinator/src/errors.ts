@@ -15,3 +15,11 @@ export class TaskFileError extends ChoraleError {
     this.name = 'TaskFileError';
   }
 }
+
+/** An agent command found no coordinator subscribed to the topic it publishes on. */
+export class NoCoordinatorError extends ChoraleError {
+  constructor(topic: string, wait: string) {
+    super('NO_COORDINATOR', `no coordinator on ${topic} within ${wait}`, { isRetryable: true });
+    this.name = 'NoCoordinatorError';
+  }
+}

@@ -39,6 +39,9 @@ export type GossipSubService = GossipSub & { getMeshPeers(topic: string): string
 export type ChoraleLibp2p = Libp2p<{ pubsub: GossipSubService; identify: unknown; ping: unknown }>;
 
 /** Drop reasons this transport adds to the protocol's. */
+/** Gossipsub's default limit of one inbound frame. */
+const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
 export type Libp2pDropReason = 'unsigned' | 'not_allowed' | 'forged_agent' | 'handler_error';
 
 /** Gossipsub's own signature checks that mean "not properly signed". */
@@ -191,7 +194,9 @@ export class Libp2pTransport implements Transport {
           allowPublishToZeroTopicPeers: true,
           ignoreDuplicatePublishError: true,
           fallbackToFloodsub: false,
-          maxInboundDataLength: o.maxMessageBytes * 2,
+          // Gossipsub's own frame limit (4 MiB) stays: a frame above it breaks the sender's stream
+          // silently, whereas a message above maxMessageBytes is refused and counted as too_large.
+          maxInboundDataLength: Math.max(MAX_FRAME_BYTES, o.maxMessageBytes * 2),
           metricsRegister: signatureDropRegister((reason) =>
             this.#count(reason, 'gossipsub signature check'),
           ),

@@ -7,10 +7,9 @@ import {
   type HmmmMessage,
   type Message,
 } from '@chorale/protocol';
-import { Libp2pTransport } from '@chorale/transport-libp2p';
 import { type Command, Option } from 'commander';
 import { createComponents } from '../compose.js';
-import { UsageError } from '../errors.js';
+import { NoCoordinatorError, UsageError } from '../errors.js';
 import { envelopeEvent, prettyEnvelope, stdoutOutput } from '../output.js';
 import { readTaskFile } from '../tasks-file.js';
 import { type ConfigOption, load, loggerFor } from './shared.js';
@@ -62,6 +61,10 @@ async function oneShot(
       'no peer to join: give --connect <multiaddr> (a `listening` address of `chorale start`) or bootstrap peers in the config',
     );
   }
+  // libp2p takes about a second to load: only the commands that join the mesh pay for it.
+  const { Libp2pTransport } = await import('@chorale/transport-libp2p');
+  // Loaded here, not at the top: libp2p takes a second to import and only `agent` needs it.
+  const { Libp2pTransport } = await import('@chorale/transport-libp2p');
   const transport = new Libp2pTransport({
     options: {
       listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -88,10 +91,12 @@ async function oneShot(
       if (done(reply)) finish();
     });
     const deadline = Date.now() + wait;
-    while (transport.topicPeers(topic).length === 0) {
-      if (Date.now() > deadline)
-        throw new UsageError(`no coordinator on ${topic} within ${options.wait}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+    try {
+      await transport.waitForTopicPeers(topic, { signal: AbortSignal.timeout(wait) });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError')
+        throw new NoCoordinatorError(topic, options.wait);
+      throw error;
     }
     const envelope: Envelope = {
       from: transport.peerId,
