@@ -63,8 +63,6 @@ async function oneShot(
   }
   // libp2p takes about a second to load: only the commands that join the mesh pay for it.
   const { Libp2pTransport } = await import('@chorale/transport-libp2p');
-  // Loaded here, not at the top: libp2p takes a second to import and only `agent` needs it.
-  const { Libp2pTransport } = await import('@chorale/transport-libp2p');
   const transport = new Libp2pTransport({
     options: {
       listen: ['/ip4/127.0.0.1/tcp/0'],
