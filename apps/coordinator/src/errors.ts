@@ -23,3 +23,14 @@ export class NoCoordinatorError extends ChoraleError {
     this.name = 'NoCoordinatorError';
   }
 }
+
+/** The demo ran, but a SLURP sink could not write some of its events. */
+export class SinkFailedError extends ChoraleError {
+  constructor(failures: readonly string[]) {
+    super(
+      'SINK_FAILED',
+      `${failures.length} SLURP event write(s) failed, the first: ${failures[0] ?? 'unknown'}`,
+    );
+    this.name = 'SinkFailedError';
+  }
+}

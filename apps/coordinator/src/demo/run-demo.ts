@@ -3,6 +3,7 @@ import { type CoordinationSession, type Logger, MemoryBus } from '@chorale/core'
 import { type CoordinationMessage, formatRfc3339, type TaskContext } from '@chorale/protocol';
 import pc from 'picocolors';
 import { createNode } from '../compose.js';
+import { SinkFailedError } from '../errors.js';
 import {
   envelopeEvent,
   type Output,
@@ -87,6 +88,10 @@ export async function runDemo(options: {
     );
   });
   coordinator.on('session_opened', (s) => sessions.set(s.sessionId, s.status));
+  const sinkFailures: string[] = [];
+  coordinator.on('drop', (reason, detail) => {
+    if (reason === 'sink_failed') sinkFailures.push(detail);
+  });
   coordinator.on('slurp', (event) => {
     slurpEvents++;
     sessions.set(event.sessionId, event.outcomeType);
@@ -146,6 +151,8 @@ export async function runDemo(options: {
     for (const agent of agents.values()) await agent.stop();
     await node.close();
   }
+  // The coordinator counts a failed sink write and goes on; the demo must not claim it was written.
+  if (sinkFailures.length > 0) throw new SinkFailedError(sinkFailures);
   const result: DemoResult = {
     sessions: [...sessions].map(([sessionId, status]) => ({ sessionId, status })),
     slurpEvents,
