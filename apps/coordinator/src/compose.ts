@@ -14,6 +14,7 @@ import {
   type Transport,
 } from '@chorale/core';
 import { DependencyDetector } from '@chorale/detector';
+import { namingConfigFile } from './errors.js';
 import { OWN_DIR } from './own-dir.js';
 
 /** A coordinator with its configured plugins, ready to start. */
@@ -49,10 +50,12 @@ export async function createNode(
   options: { logger: Logger; transport?: Transport; clock?: Clock; ids?: IdSource },
 ): Promise<ChoraleNode> {
   const components = await createComponents(config, options.logger, options.clock, options.ids);
-  const plugins = await resolvePlugins(config, components, {
-    resolveFrom: [OWN_DIR],
-    transport: options.transport === undefined,
-  });
+  const plugins = await namingConfigFile(config, () =>
+    resolvePlugins(config, components, {
+      resolveFrom: [OWN_DIR],
+      transport: options.transport === undefined,
+    }),
+  );
   const transport = options.transport ?? plugins.transport;
   if (!transport) throw new Error('no transport configured');
   const detector = new DependencyDetector({ rules: plugins.rulePacks, clock: components.clock });

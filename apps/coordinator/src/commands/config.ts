@@ -1,5 +1,6 @@
 import { checkPlugins } from '@chorale/config';
 import type { Command } from 'commander';
+import { namingConfigFile } from '../errors.js';
 import { OWN_DIR } from '../own-dir.js';
 import { type ConfigOption, load } from './shared.js';
 
@@ -11,7 +12,9 @@ export function configCommand(program: Command): void {
     .option('--config <file>', 'config file (default: searched from the working directory)')
     .action(async (options: ConfigOption) => {
       const { config: resolved, filepath } = await load(options);
-      const plugins = await checkPlugins(resolved, { resolveFrom: [OWN_DIR] });
+      const plugins = await namingConfigFile(resolved, () =>
+        checkPlugins(resolved, { resolveFrom: [OWN_DIR] }),
+      );
       process.stdout.write(
         `${JSON.stringify({ file: filepath ?? null, config: resolved, plugins }, null, 2)}\n`,
       );

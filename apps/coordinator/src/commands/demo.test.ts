@@ -168,7 +168,7 @@ describe('chorale demo --json (the default scenario)', () => {
       project_path: 'backend-api',
       related_tasks: ['backend-api#42', 'frontend-app#43'],
     });
-    expect((lines[0]?.metadata as Json).relationship).toBe('API_Contract');
+    expect(lines[0]?.metadata).toMatchObject({ relationship: 'API_Contract' });
     expect(lines[1]?.messages).toHaveLength(10);
     const slurpEvents = events.filter((e) => e.event === 'slurp_event');
     expect(slurpEvents.map((e) => e.sinks)).toEqual([

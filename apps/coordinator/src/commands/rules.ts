@@ -4,6 +4,7 @@ import { explain } from '@chorale/detector';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { createComponents } from '../compose.js';
+import { namingConfigFile } from '../errors.js';
 import { stdoutOutput } from '../output.js';
 import { OWN_DIR } from '../own-dir.js';
 import { type ConfigOption, load, loggerFor } from './shared.js';
@@ -13,10 +14,9 @@ export async function loadRulePacks(
   config: ResolvedConfig,
   components: Components,
 ): Promise<RulePack[]> {
-  const plugins = await resolvePlugins(config, components, {
-    resolveFrom: [OWN_DIR],
-    kinds: ['rules'],
-  });
+  const plugins = await namingConfigFile(config, () =>
+    resolvePlugins(config, components, { resolveFrom: [OWN_DIR], kinds: ['rules'] }),
+  );
   return plugins.rulePacks;
 }
 
