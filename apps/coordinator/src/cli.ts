@@ -16,7 +16,11 @@ export function createProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      // commander puts its "(Did you mean ...?)" on a line of its own: keep the error one line
+      outputError: (text, write) => write(text.replace(/\n(?=\(Did you mean)/, ' ')),
+    });
   demoCommand(program);
   startCommand(program);
   rulesCommand(program);

@@ -4,7 +4,8 @@ import { TaskFileError } from './errors.js';
 
 async function readText(path: string): Promise<string> {
   try {
-    return await readFile(path, 'utf8');
+    // a byte order mark (some Windows editors write one) is not part of the first line
+    return (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new TaskFileError(`${path}: cannot read the file (${code ?? (error as Error).message})`);
