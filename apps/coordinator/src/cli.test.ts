@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, chorale, oneLine, taskLine, tempDir } from './__fixtures__/cli.js';
+import { assertBuilt, BIN, chorale, oneLine, taskLine, tempDir } from './__fixtures__/cli.js';
 
 const TIMEOUT = 30_000;
 const GOOD_TASK = taskLine({
@@ -77,6 +78,32 @@ describe('chorale: arguments', () => {
       expect(run.code).not.toBe(0);
       expect(run.stderr).toContain('Usage: chorale');
       expect(run.stderr).not.toMatch(/^\s+at /m);
+    },
+    TIMEOUT,
+  );
+});
+
+describe('chorale: output', () => {
+  it(
+    'a reader that goes away (`chorale demo --json | head -1`) stops the CLI quietly, no stack trace',
+    async () => {
+      const child = spawn(process.execPath, [BIN, 'demo', '--json'], {
+        cwd: temp.dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // the reading end is gone before the CLI writes its first line
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.on('close', (c, s) => resolve([c, s])),
+      );
+      expect(stderr).not.toMatch(/^\s+at /m);
+      expect(stderr).not.toContain('EPIPE');
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
     },
     TIMEOUT,
   );
