@@ -197,7 +197,17 @@ describe('chorale config check', () => {
     async () => {
       await temp.write('.choralerc.json', '{"session": {"maxParticipants": "five"}}');
       const tasks = await temp.write('t.jsonl', '');
-      for (const args of [['demo'], ['detect', '--tasks', tasks], ['rules', 'test', 'a', 'b']]) {
+      const task = await temp.write(
+        't.json',
+        '{"task_id": 1, "project_id": 1, "repository": "r", "title": "t", "agent_id": "a"}',
+      );
+      for (const args of [
+        ['demo'],
+        ['detect', '--tasks', tasks],
+        ['rules', 'test', 'a', 'b'],
+        ['start'],
+        ['agent', 'claim', '--task', task, '--connect', '/ip4/127.0.0.1/tcp/9'],
+      ]) {
         const run = await chorale(temp.dir, ...args);
         expect(run.code, args.join(' ')).toBe(1);
         expect(run.stdout).toBe('');
