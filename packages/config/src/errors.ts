@@ -103,6 +103,11 @@ export function displayPath(filepath: string | undefined): string {
 }
 
 export function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.message;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  // One line: cosmiconfig puts the reason on the line after "JSON Error in <file>:".
+  return error.message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^[>|\d\s]*\|/.test(line))
+    .join(' ');
 }

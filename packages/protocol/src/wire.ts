@@ -20,7 +20,12 @@ import { formatRfc3339, MAX_RFC3339_MS, parseRfc3339 } from './time.js';
 
 const text = (max: number) => z.string().max(max);
 const id = z.string().min(1).max(256);
-const taskId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), id]);
+const taskId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), id], {
+  error: (issue) =>
+    issue.input === undefined
+      ? 'required'
+      : 'expected a non-negative integer or a non-empty string',
+});
 
 const rfc3339 = z.string().transform((value, ctx) => {
   const ms = parseRfc3339(value);

@@ -119,7 +119,7 @@ describe('chorale demo --json (the default scenario)', () => {
     const sessionId = plan.session_id;
     expect(typeof sessionId).toBe('string');
     const responses = first.filter((e) => e.event === 'coordination_response');
-    expect(responses.map((r) => [r.agent_id, r.message_type, r.session_id])).toEqual([
+    expect(responses.map((r) => [r.agent_id, r.response_type, r.session_id])).toEqual([
       ['agent-001', 'agreement', sessionId],
       ['agent-002', 'agreement', sessionId],
     ]);
@@ -233,7 +233,7 @@ describe('chorale demo --tasks', () => {
           const responses = events.filter(
             (e) => e.event === 'coordination_response' && e.session_id === sessionId,
           );
-          expect(responses.map((r) => r.message_type)).toEqual(['agreement', 'agreement']);
+          expect(responses.map((r) => r.response_type)).toEqual(['agreement', 'agreement']);
           expect(responses.map((r) => r.agent_id).sort()).toEqual(
             Object.keys(plan.participants as Json).sort(),
           );

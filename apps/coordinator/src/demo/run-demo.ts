@@ -31,7 +31,7 @@ function messageEvent(
     ...(source === 'session_message'
       ? { from_agent: m.fromAgentId, content: m.content }
       : { agent_id: m.fromAgentId, response: m.content }),
-    message_type: m.messageType,
+    response_type: m.messageType,
     ...(m.planRevision ? { plan_revision: m.planRevision } : {}),
     timestamp: formatRfc3339(m.timestamp),
   };
