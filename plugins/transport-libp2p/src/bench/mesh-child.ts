@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Envelope, encodeEnvelope } from '@chorale/protocol';
 import { Libp2pTransport } from '../transport.js';
+import { sizedClaim } from './sized-claim.js';
 
 export type ToChild =
   | { op: 'start'; bootstrap: string[]; topic: string; size: number }
@@ -49,28 +49,6 @@ function checkBurst(): void {
   }
 }
 
-/** A claim whose encoded envelope is `size` bytes; the title carries the sequence number and send time. */
-function claim(seq: number, sentAt: number, from: string): Envelope {
-  const make = (pad: string): Envelope => ({
-    from,
-    timestamp: Date.now(),
-    hopCount: 0,
-    message: {
-      type: 'task_claim',
-      task: {
-        taskId: seq,
-        projectId: 1,
-        repository: 'bench/repo',
-        title: `bench ${seq} ${sentAt.toFixed(3)}`,
-        description: pad,
-        keywords: [],
-        agentId: `bench-agent-${from.slice(-8)}`,
-      },
-    },
-  });
-  return make('x'.repeat(Math.max(0, size - encodeEnvelope(make('')).byteLength)));
-}
-
 async function handle(m: ToChild): Promise<void> {
   switch (m.op) {
     case 'start': {
@@ -107,7 +85,10 @@ async function handle(m: ToChild): Promise<void> {
     }
     case 'publish': {
       const n = node as Libp2pTransport;
-      await n.publish(topic, claim(m.seq, now(), n.peerId));
+      await n.publish(
+        topic,
+        sizedClaim(m.seq, n.peerId, size, `bench ${m.seq} ${now().toFixed(3)}`),
+      );
       return;
     }
     case 'expect-burst':
@@ -118,7 +99,15 @@ async function handle(m: ToChild): Promise<void> {
       const n = node as Libp2pTransport;
       for (let i = 1; i <= m.count; i++) {
         burstSent += 1;
-        await n.publish(topic, claim(BURST_BASE + burstSent, now(), n.peerId));
+        await n.publish(
+          topic,
+          sizedClaim(
+            BURST_BASE + burstSent,
+            n.peerId,
+            size,
+            `bench ${BURST_BASE + burstSent} ${now().toFixed(3)}`,
+          ),
+        );
         if (i % 50 === 0) await new Promise((r) => setImmediate(r));
       }
       send({ op: 'burst-sent' });

@@ -24,10 +24,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MetaCoordinator, type Transport } from '@chorale/core';
 import { DependencyDetector } from '@chorale/detector';
 import { templatePlanner } from '@chorale/planner-template';
-import { DEFAULT_TOPICS, type Envelope, encodeEnvelope, type TaskContext } from '@chorale/protocol';
+import { DEFAULT_TOPICS, type Envelope, type TaskContext } from '@chorale/protocol';
 import { standardRules } from '@chorale/rules-standard';
 import { Libp2pTransport } from '../transport.js';
 import type { FromChild, ToChild } from './mesh-child.js';
+import { sizedClaim } from './sized-claim.js';
 
 export interface Stats {
   count: number;
@@ -58,29 +59,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** A task claim whose encoded envelope is exactly `bytes` long (padding in the description). */
-function claimOfSize(seq: number, from: string, bytes: number): Envelope {
-  const make = (pad: string): Envelope => ({
-    from,
-    timestamp: Date.now(),
-    hopCount: 0,
-    message: {
-      type: 'task_claim',
-      task: {
-        taskId: seq,
-        projectId: 1,
-        repository: 'bench/repo',
-        title: `bench ${seq}`,
-        description: pad,
-        keywords: [],
-        agentId: `bench-agent-${from.slice(-8)}`,
-      },
-    },
-  });
-  const base = encodeEnvelope(make('')).byteLength;
-  return make('x'.repeat(Math.max(0, bytes - base)));
 }
 
 async function startMesh(count: number, dirs: string[]): Promise<Libp2pTransport[]> {
@@ -140,7 +118,7 @@ async function measureLatency(
   );
   for (let seq = 1; seq <= messages; seq++) {
     const publisher = nodes[seq % nodes.length] as Libp2pTransport;
-    const envelope = claimOfSize(seq, publisher.peerId, size);
+    const envelope = sizedClaim(seq, publisher.peerId, size);
     const delivered = new Promise<void>((done) => {
       pending = { seq, left: nodes.length - 1, done };
     });
@@ -166,7 +144,7 @@ async function measureThroughput(
   );
   const start = performance.now();
   for (let seq = 1; seq <= burst; seq++) {
-    await publisher.publish(topic, claimOfSize(1_000_000 + seq, publisher.peerId, size));
+    await publisher.publish(topic, sizedClaim(1_000_000 + seq, publisher.peerId, size));
     // Let the receivers' streams drain now and then, as a real publisher would not flood its own loop.
     if (seq % 50 === 0) await new Promise((r) => setImmediate(r));
   }
