@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { ChoraleError } from '@chorale/protocol';
 import { Command, CommanderError } from 'commander';
 import { agentCommand } from './commands/agent.js';
@@ -8,12 +9,14 @@ import { rulesCommand } from './commands/rules.js';
 import { startCommand } from './commands/start.js';
 import { UsageError } from './errors.js';
 
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
 export function createProgram(): Command {
   const program = new Command('chorale')
     .description(
       'Coordinates AI coding agents whose tasks depend on each other across repositories',
     )
-    .version('0.1.0')
+    .version(version)
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
