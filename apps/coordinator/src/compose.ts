@@ -96,3 +96,31 @@ export async function createNode(
     },
   };
 }
+
+/** What a running node reports in its log: one line per step of every session (drops are logged by the coordinator). */
+export function logActivity(coordinator: MetaCoordinator, logger: Logger): void {
+  coordinator.on('task_claimed', (t) =>
+    logger.info({ agent: t.agentId, task: `${t.repository}#${t.taskId}` }, 'task claimed'),
+  );
+  coordinator.on('session_opened', (s) =>
+    logger.info(
+      { session: s.sessionId, type: s.type, participants: Object.keys(s.participants) },
+      'session opened',
+    ),
+  );
+  coordinator.on('coordination_plan', (s, m) =>
+    logger.info({ session: s.sessionId, revision: m.planRevision, author: m.fromAgentId }, 'plan'),
+  );
+  coordinator.on('message', (s, m) =>
+    logger.info({ session: s.sessionId, agent: m.fromAgentId, type: m.messageType }, 'reply'),
+  );
+  coordinator.on('resolution', (s, reason) =>
+    logger.info({ session: s.sessionId, reason }, 'session resolved'),
+  );
+  coordinator.on('escalation', (s, reason) =>
+    logger.warn({ session: s.sessionId, reason }, 'session escalated'),
+  );
+  coordinator.on('closed', (s, reason) =>
+    logger.info({ session: s.sessionId, reason }, 'session closed'),
+  );
+}

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { createNode } from '../compose.js';
+import { createNode, logActivity } from '../compose.js';
 import { type ConfigOption, load, loggerFor } from './shared.js';
 
 export function startCommand(program: Command): void {
@@ -12,6 +12,7 @@ export function startCommand(program: Command): void {
       const { config, filepath } = await load(options);
       const logger = loggerFor(config.logLevel);
       const node = await createNode(config, { logger });
+      logActivity(node.coordinator, logger);
       await node.start();
       const out = (text: string) => process.stdout.write(`${text}\n`);
       for (const address of node.transport.multiaddrs?.() ?? []) out(`listening ${address}`);
