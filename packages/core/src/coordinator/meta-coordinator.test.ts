@@ -617,6 +617,25 @@ describe('MetaCoordinator: several coordinators on one mesh', () => {
     expect(h.sink.events).toHaveLength(1);
   });
 
+  it('a counter-proposal is one revision on every node, published once', async () => {
+    const bus = new MemoryBus();
+    const far = await follower(bus);
+    const h = await harness({ bus });
+    const { a1, a2, session } = await openApiSession(h);
+    await h.say(
+      a2,
+      reply(session.sessionId, 'agent-002', 'Mock server first', { responseType: 'proposal' }),
+    );
+    const revisions = h.seen
+      .filter((m) => m.type === 'coordination_plan')
+      .map((m) => (m as { planRevision: number }).planRevision);
+    expect(revisions).toEqual([1, 2]);
+    expect(far.coordinator.getSession(session.sessionId)?.planRevision).toBe(2);
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Agreed', { planRevision: 2 }));
+    expect(h.coordinator.getSession(session.sessionId)?.status).toBe('resolved');
+    expect(far.coordinator.getSession(session.sessionId)?.status).toBe('resolved');
+  });
+
   it('a node that does not lead plans itself when no plan comes within planTakeoverDelay', async () => {
     const bus = new MemoryBus();
     const far = await follower(bus);

@@ -649,19 +649,28 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   async #adoptRemotePlan(
     message: Extract<HmmmMessage, { type: 'coordination_plan' }>,
   ): Promise<void> {
+    // Only the first plan is adopted: later revisions are counter-proposals, which every node
+    // takes from the agent's own reply (adopting their rebroadcast too would count them twice).
+    if (message.planRevision !== 1) return;
     const session = this.#sessions.get(message.sessionId);
     if (!session && !this.#usedIds.has(message.sessionId)) {
       // The plan overtook the claim that opens its session here: keep it for when it opens.
       if (this.#earlyPlans.size < MAX_EARLY_PLANS) this.#earlyPlans.set(message.sessionId, message);
       return;
     }
-    if (session?.status !== 'active' || message.planRevision <= session.planRevision) return;
+    if (session?.status !== 'active' || session.planRevision > 0) return;
     this.#clearTakeover(session.sessionId);
     this.#planning
       .get(session.sessionId)
       ?.abort(new Error('plan adopted from another coordinator'));
-    const author = message.planRevision === 1 ? this.options.agentId : 'remote';
-    await this.#addPlan(session, author, message.plan, message.sections, 'remote', false);
+    await this.#addPlan(
+      session,
+      this.options.agentId,
+      message.plan,
+      message.sections,
+      'remote',
+      false,
+    );
   }
 
   #reply(
@@ -678,7 +687,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       if (!session) return;
       const messageType = declared ?? classifyReply(content);
       if (messageType === 'proposal') {
-        await this.#addPlan(session, agentId, content, undefined, undefined);
+        // Every node records the counter-proposal; the one the agent is connected to publishes it.
+        await this.#addPlan(session, agentId, content, undefined, undefined, this.#leads(peerId));
         return;
       }
       const now = this.#clock.now();
