@@ -38,6 +38,7 @@ import {
   foldSession,
   summarizeSession,
 } from '../session/state.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { type CoordinatorOptions, DEFAULT_COORDINATOR_OPTIONS } from './options.js';
 import { NoPlanError, runPlannerChain } from './planner-chain.js';
 
@@ -148,7 +149,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #dependencyKeys = new Set<string>();
   readonly #usedIds = new Set<string>();
   readonly #agentPeers = new Map<string, string>();
-  readonly #queues = new Map<string, Promise<void>>();
+  readonly #queue: KeyedQueue;
   readonly #deadlines = new Map<string, TimerHandle>();
   readonly #planning = new Map<string, AbortController>();
   readonly #takeovers = new Map<string, TimerHandle>();
@@ -174,6 +175,9 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#clock = init.clock ?? systemClock;
     this.#ids = init.ids ?? randomIds;
     this.#log = init.logger ?? silentLogger;
+    this.#queue = new KeyedQueue((session, error) =>
+      this.#log.error({ session, error: (error as Error).message }, 'session work failed'),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -212,12 +216,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Resolves when no session work, store write or sink write is pending. */
   async whenIdle(): Promise<void> {
-    for (;;) {
-      const pending = [...this.#queues.values(), this.#storeChain];
-      await Promise.all(pending);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.#queues.size === 0) return;
-    }
+    await this.#queue.drained();
+    await this.#storeChain;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -906,19 +906,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** Runs session work in order, one task at a time per session. */
   #enqueue(sessionId: string, work: () => Promise<void> | void): void {
-    const previous = this.#queues.get(sessionId) ?? Promise.resolve();
-    const next = previous
-      .then(work)
-      .catch((error: unknown) =>
-        this.#log.error(
-          { session: sessionId, error: (error as Error).message },
-          'session work failed',
-        ),
-      )
-      .finally(() => {
-        if (this.#queues.get(sessionId) === next) this.#queues.delete(sessionId);
-      });
-    this.#queues.set(sessionId, next);
+    this.#queue.push(sessionId, work);
   }
 
   #drop(reason: CoordinatorDropReason, detail: string): void {
