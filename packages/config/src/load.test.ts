@@ -1,25 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, ConfigLoadError, loadConfig } from './index.js';
+import { useTempProject } from './test-project.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'chorale-config-'));
-  // The project's root: the search stops here.
-  await write('package.json', JSON.stringify({ name: 'project', type: 'module' }));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-async function write(relative: string, content: string): Promise<string> {
-  const path = join(root, relative);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, content);
-  return path;
-}
+const project = useTempProject('chorale-config-');
+const write = project.write;
 
 describe('loadConfig finds every config format', () => {
   it.each([
@@ -39,12 +25,12 @@ describe('loadConfig finds every config format', () => {
     ['.choralerc', 'session:\n  maxParticipants: 3\n'],
   ])('%s', async (name, content) => {
     const path = await write(name, content);
-    const loaded = await loadConfig({ cwd: root });
+    const loaded = await loadConfig({ cwd: project.root() });
     expect(loaded.filepath).toBe(path);
     expect(loaded.config.session.maxParticipants).toBe(3);
     expect(loaded.config.session.escalationThreshold).toBe(10);
     expect(loaded.config.configFile).toBe(path);
-    expect(loaded.config.baseDir).toBe(root);
+    expect(loaded.config.baseDir).toBe(project.root());
   });
 
   it('a "chorale" key in package.json', async () => {
@@ -52,45 +38,45 @@ describe('loadConfig finds every config format', () => {
       'package.json',
       JSON.stringify({ name: 'p', chorale: { logLevel: 'warn' } }),
     );
-    const loaded = await loadConfig({ cwd: root });
+    const loaded = await loadConfig({ cwd: project.root() });
     expect(loaded.filepath).toBe(path);
     expect(loaded.config.logLevel).toBe('warn');
   });
 
   it('searches up from a sub-folder of the project', async () => {
     const path = await write('.choralerc.json', '{ "dataDir": "var/chorale" }');
-    await mkdir(join(root, 'packages', 'app'), { recursive: true });
-    const loaded = await loadConfig({ cwd: join(root, 'packages', 'app') });
+    await mkdir(join(project.root(), 'packages', 'app'), { recursive: true });
+    const loaded = await loadConfig({ cwd: join(project.root(), 'packages', 'app') });
     expect(loaded.filepath).toBe(path);
-    expect(loaded.config.dataDir).toBe(join(root, 'var/chorale'));
+    expect(loaded.config.dataDir).toBe(join(project.root(), 'var/chorale'));
   });
 
   it('no config: the embedded defaults, paths from cwd', async () => {
-    const loaded = await loadConfig({ cwd: root });
+    const loaded = await loadConfig({ cwd: project.root() });
     expect(loaded.filepath).toBeUndefined();
-    expect(loaded.config.dataDir).toBe(join(root, '.chorale'));
+    expect(loaded.config.dataDir).toBe(join(project.root(), '.chorale'));
     expect(loaded.config.planners).toEqual([{ name: '@chorale/planner-template' }]);
   });
 
   it('an empty config file: the embedded defaults', async () => {
     await write('.choralerc.yaml', '');
-    const loaded = await loadConfig({ cwd: root });
+    const loaded = await loadConfig({ cwd: project.root() });
     expect(loaded.config.session.maxParticipants).toBe(5);
   });
 
   it('an explicit config file, relative to cwd, wins over the search', async () => {
     await write('.choralerc.json', '{ "logLevel": "warn" }');
     const path = await write('config/team.json', '{ "logLevel": "debug", "dataDir": "data" }');
-    const loaded = await loadConfig({ cwd: root, configFile: 'config/team.json' });
+    const loaded = await loadConfig({ cwd: project.root(), configFile: 'config/team.json' });
     expect(loaded.filepath).toBe(path);
     expect(loaded.config.logLevel).toBe('debug');
-    expect(loaded.config.dataDir).toBe(join(root, 'config', 'data'));
+    expect(loaded.config.dataDir).toBe(join(project.root(), 'config', 'data'));
   });
 });
 
 describe('loadConfig refuses a bad config, naming the file', () => {
   it('an explicit file that does not exist', async () => {
-    const error = await loadConfig({ cwd: root, configFile: 'missing.json' }).catch(
+    const error = await loadConfig({ cwd: project.root(), configFile: 'missing.json' }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigLoadError);
@@ -106,7 +92,7 @@ describe('loadConfig refuses a bad config, naming the file', () => {
     ['chorale.config.ts', 'const x: number = ;\nexport default {};\n'],
   ])('a broken %s', async (name, content) => {
     const path = await write(name, content);
-    const error = await loadConfig({ cwd: root }).catch((e: unknown) => e);
+    const error = await loadConfig({ cwd: project.root() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigLoadError);
     expect((error as ConfigLoadError).filepath).toBe(path);
     expect((error as Error).message).toContain(`${name}: cannot load the config file:`);
@@ -114,20 +100,20 @@ describe('loadConfig refuses a bad config, naming the file', () => {
 
   it('the module that throws says why', async () => {
     await write('chorale.config.mjs', "throw new Error('config exploded');\n");
-    await expect(loadConfig({ cwd: root })).rejects.toThrow(
+    await expect(loadConfig({ cwd: project.root() })).rejects.toThrow(
       /chorale\.config\.mjs: cannot load the config file: config exploded/,
     );
   });
 
   it('a module without a default export', async () => {
     await write('chorale.config.mjs', 'export const config = {};\n');
-    await expect(loadConfig({ cwd: root })).rejects.toThrow(
+    await expect(loadConfig({ cwd: project.root() })).rejects.toThrow(
       /chorale\.config\.mjs: the module has no default export/,
     );
   });
 
   it('a package.json named explicitly without a "chorale" key', async () => {
-    await expect(loadConfig({ cwd: root, configFile: 'package.json' })).rejects.toThrow(
+    await expect(loadConfig({ cwd: project.root(), configFile: 'package.json' })).rejects.toThrow(
       /package\.json: has no "chorale" key/,
     );
   });
@@ -137,7 +123,7 @@ describe('loadConfig refuses a bad config, naming the file', () => {
       '.choralerc.yaml',
       'session:\n  maxParticipants: five\n  maxSessionDuration: soon\nplaners: []\n',
     );
-    const error = await loadConfig({ cwd: root }).catch((e: unknown) => e);
+    const error = await loadConfig({ cwd: project.root() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).filepath).toBe(path);
     const lines = (error as Error).message.split('\n');

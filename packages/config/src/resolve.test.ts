@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -10,7 +9,7 @@ import {
   systemClock,
 } from '@chorale/core';
 import { sampleSlurpEvent } from '@chorale/testing/sink';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   loadConfig,
@@ -21,26 +20,14 @@ import {
   type parseConfig,
   resolvePlugins,
 } from './index.js';
+import { useTempProject } from './test-project.js';
 
 /** What the CLI passes: a folder where the built-in plugins are installed (here, this package's). */
 const PACKAGE_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 const ZOD = import.meta.resolve('zod');
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'chorale-plugins-'));
-  await write('package.json', JSON.stringify({ name: 'project', type: 'module' }));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-async function write(relative: string, content: string): Promise<string> {
-  const path = join(root, relative);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, content);
-  return path;
-}
+const project = useTempProject('chorale-plugins-');
+const write = project.write;
 
 /** A plugin module file: real zod (by absolute URL), a definition of the given kind. */
 function pluginModule(kind: string, body: string, version = 'v1'): string {
@@ -65,14 +52,14 @@ function components(): Components {
     clock: systemClock,
     ids: sequentialIds(),
     logger: silentLogger,
-    dataDir: join(root, '.chorale'),
-    baseDir: root,
+    dataDir: join(project.root(), '.chorale'),
+    baseDir: project.root(),
   };
 }
 
 async function configFrom(content: object): Promise<ReturnType<typeof parseConfig>> {
   const path = await write('.choralerc.json', JSON.stringify(content));
-  return (await loadConfig({ cwd: root, configFile: path })).config;
+  return (await loadConfig({ cwd: project.root(), configFile: path })).config;
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -95,7 +82,7 @@ describe('resolvePlugins', () => {
     await plugins.sinks[0]!.emit(sampleSlurpEvent(1));
     await plugins.sinks[0]!.close();
     expect(
-      (await readFile(join(root, '.chorale', 'slurp.jsonl'), 'utf8')).split('\n'),
+      (await readFile(join(project.root(), '.chorale', 'slurp.jsonl'), 'utf8')).split('\n'),
     ).toHaveLength(2);
   });
 
@@ -107,7 +94,7 @@ describe('resolvePlugins', () => {
     });
     const plugins = await resolvePlugins(config, components(), { transport: false });
     expect(plugins.rulePacks.map((r) => r.name)).toEqual(['payments-rules', 'team-rules']);
-    expect((plugins.rulePacks[0] as unknown as { baseDir: string }).baseDir).toBe(root);
+    expect((plugins.rulePacks[0] as unknown as { baseDir: string }).baseDir).toBe(project.root());
   });
 
   it('resolves package names from resolveFrom when the project does not install them', async () => {
@@ -123,7 +110,9 @@ describe('resolvePlugins', () => {
     });
     await plugins.sinks[0]!.emit(sampleSlurpEvent(1));
     await plugins.sinks[0]!.close();
-    expect(await readFile(join(root, 'out/events.jsonl'), 'utf8')).toContain('"session_id"');
+    expect(await readFile(join(project.root(), 'out/events.jsonl'), 'utf8')).toContain(
+      '"session_id"',
+    );
   });
 
   it('keeps the template planner last, after the planners the config names', async () => {
@@ -185,7 +174,7 @@ describe('resolvePlugins', () => {
     expect(error?.message).toMatch(
       /^rules\[0\] \(@acme\/no-such-rules\): cannot find the plugin module \(looked from /,
     );
-    expect(error?.message).toContain(root);
+    expect(error?.message).toContain(project.root());
     const relative = await configFrom({ rules: ['./rules/missing.mjs'], sinks: [] });
     const error2 = await failure(resolvePlugins(relative, components(), { transport: false }));
     expect(error2?.message).toMatch(/^rules\[0\] \(\.\/rules\/missing\.mjs\): cannot find/);
