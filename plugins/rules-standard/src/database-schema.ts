@@ -1,31 +1,6 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import { confidence, hasAnyPhrase, present, sharedSubjects } from './words.js';
 
-/** Words of database work. */
-const DB_WORDS = [
-  'database',
-  'databases',
-  'db',
-  'schema',
-  'schemas',
-  'migration',
-  'migrations',
-  'migrate',
-  'table',
-  'tables',
-  'column',
-  'columns',
-  'sql',
-  'postgres',
-  'postgresql',
-  'mysql',
-  'sqlite',
-  'mongodb',
-  'orm',
-  'ddl',
-];
-/** `model` alone is too many things (an ML model, a view model); these phrases are a data model. */
-const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'];
 /** Words of changing the schema itself: such a task goes before the tasks that use it. */
 const SCHEMA_CHANGE = [
   'schema',
@@ -39,7 +14,22 @@ const SCHEMA_CHANGE = [
   'columns',
   'ddl',
 ];
-
+/** Words of database work: changing the schema, or naming the database itself. */
+const DB_WORDS = [
+  ...SCHEMA_CHANGE,
+  'database',
+  'databases',
+  'db',
+  'sql',
+  'postgres',
+  'postgresql',
+  'mysql',
+  'sqlite',
+  'mongodb',
+  'orm',
+];
+/** `model` alone is too many things (an ML model, a view model); these phrases are a data model. */
+const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'];
 const VOCABULARY = new Set([...DB_WORDS, 'model', 'models', 'data']);
 
 function dbWork(t: TaskText): boolean {
