@@ -58,6 +58,27 @@ export interface TaskDependency {
   confidence: number;
   reason: string;
   detectedAt: number;
+  /**
+   * `task1_first` when the rule knows that task1 must be done first (definition before
+   * implementation, schema before its users, spec before implementation); `either` when it
+   * cannot tell (task1 is then the task known earlier). Absent from older peers.
+   */
+  order?: DependencyOrder;
+  /** What the detector saw; the plan prompt quotes it. Absent from older peers. */
+  evidence?: DependencyEvidence;
+}
+
+export type DependencyOrder = 'task1_first' | 'either';
+
+export interface DependencyEvidence {
+  /** The words, phrases or identifiers that matched in task1. */
+  task1Terms: string[];
+  /** The words, phrases or identifiers that matched in task2. */
+  task2Terms: string[];
+  /** Explicit references between the tasks (`org/repo#123`, issue URLs). */
+  references: string[];
+  /** One line per signal that adds to the confidence, e.g. "rare shared identifier AddLink". */
+  signals: string[];
 }
 
 export const SESSION_TYPES = ['dependency', 'conflict', 'planning'] as const;
@@ -100,9 +121,25 @@ export interface CoordinationPlan {
   /** 1 for the first plan; each counter-proposal adds one. */
   planRevision: number;
   sections?: PlanSections;
+  /** Which planner wrote the plan and why the planners before it did not. */
+  provenance?: PlanProvenance;
   tasksInvolved: TaskContext[];
   participants: Record<string, Participant>;
   message: string;
+}
+
+/** Where a plan came from: the planner chain's record. */
+export interface PlanProvenance {
+  /** The planner plugin that produced the plan, e.g. `anthropic`, `template`. */
+  planner: string;
+  /** The model it used, where there is one. */
+  model?: string;
+  usage?: { inputTokens: number; outputTokens: number };
+  latencyMs?: number;
+  /** True when the plan came from the plan cache (no LLM call). */
+  cached?: boolean;
+  /** The planners tried before this one, with why each gave no plan (error, deadline, unusable output, budget spent). */
+  failures: { planner: string; error: string }[];
 }
 
 export interface CoordinationResponse {

@@ -8,6 +8,7 @@ import {
   type HmmmMessage,
   type Message,
   type Participant,
+  type PlanProvenance,
   type PlanSections,
   type SlurpEvent,
   type TaskContext,
@@ -133,6 +134,15 @@ const dependencyWire = z
     confidence: z.number().min(0).max(1),
     reason: text(2_000),
     detected_at: timestamp,
+    order: z.enum(['task1_first', 'either']).optional(),
+    evidence: z
+      .object({
+        task1_terms: z.array(text(200)).max(100).default([]),
+        task2_terms: z.array(text(200)).max(100).default([]),
+        references: z.array(text(500)).max(100).default([]),
+        signals: z.array(text(500)).max(100).default([]),
+      })
+      .optional(),
   })
   .transform(
     (w): TaskDependency => ({
@@ -142,6 +152,47 @@ const dependencyWire = z
       confidence: w.confidence,
       reason: w.reason,
       detectedAt: w.detected_at,
+      ...(w.order ? { order: w.order } : {}),
+      ...(w.evidence
+        ? {
+            evidence: {
+              task1Terms: w.evidence.task1_terms,
+              task2Terms: w.evidence.task2_terms,
+              references: w.evidence.references,
+              signals: w.evidence.signals,
+            },
+          }
+        : {}),
+    }),
+  );
+
+const provenanceWire = z
+  .object({
+    planner: text(200).min(1),
+    model: text(200).optional(),
+    usage: z
+      .object({
+        input_tokens: z.number().int().nonnegative(),
+        output_tokens: z.number().int().nonnegative(),
+      })
+      .optional(),
+    latency_ms: z.number().nonnegative().optional(),
+    cached: z.boolean().optional(),
+    failures: z
+      .array(z.object({ planner: text(200), error: text(2_000) }))
+      .max(20)
+      .default([]),
+  })
+  .transform(
+    (w): PlanProvenance => ({
+      planner: w.planner,
+      ...(w.model === undefined ? {} : { model: w.model }),
+      ...(w.usage
+        ? { usage: { inputTokens: w.usage.input_tokens, outputTokens: w.usage.output_tokens } }
+        : {}),
+      ...(w.latency_ms === undefined ? {} : { latencyMs: w.latency_ms }),
+      ...(w.cached === undefined ? {} : { cached: w.cached }),
+      failures: w.failures,
     }),
   );
 
@@ -193,6 +244,7 @@ const hmmmSchemas = {
       plan: text(60_000),
       plan_revision: z.number().int().positive().default(1),
       sections: sectionsWire.optional(),
+      generated_by: provenanceWire.optional(),
       tasks_involved: z.array(taskContextWire).max(100).default([]),
       participants: participants.default({}),
       message: text(4_000).default(''),
@@ -204,6 +256,7 @@ const hmmmSchemas = {
         plan: w.plan,
         planRevision: w.plan_revision,
         ...(w.sections ? { sections: w.sections } : {}),
+        ...(w.generated_by ? { provenance: w.generated_by } : {}),
         tasksInvolved: w.tasks_involved,
         participants: w.participants,
         message: w.message,
@@ -509,6 +562,30 @@ export function encodeDependency(d: TaskDependency): Json {
     confidence: d.confidence,
     reason: d.reason,
     detected_at: formatRfc3339(d.detectedAt),
+    ...(d.order ? { order: d.order } : {}),
+    ...(d.evidence
+      ? {
+          evidence: {
+            task1_terms: d.evidence.task1Terms,
+            task2_terms: d.evidence.task2Terms,
+            references: d.evidence.references,
+            signals: d.evidence.signals,
+          },
+        }
+      : {}),
+  };
+}
+
+function encodeProvenance(p: PlanProvenance): Json {
+  return {
+    planner: p.planner,
+    ...(p.model === undefined ? {} : { model: p.model }),
+    ...(p.usage
+      ? { usage: { input_tokens: p.usage.inputTokens, output_tokens: p.usage.outputTokens } }
+      : {}),
+    ...(p.latencyMs === undefined ? {} : { latency_ms: p.latencyMs }),
+    ...(p.cached === undefined ? {} : { cached: p.cached }),
+    failures: p.failures.map((f) => ({ planner: f.planner, error: f.error })),
   };
 }
 
@@ -544,6 +621,7 @@ export function encodeMessage(message: Message): Json {
         plan: message.plan,
         plan_revision: message.planRevision,
         ...(message.sections ? { sections: encodeSections(message.sections) } : {}),
+        ...(message.provenance ? { generated_by: encodeProvenance(message.provenance) } : {}),
         tasks_involved: message.tasksInvolved.map(encodeTaskContext),
         participants: encodeParticipants(message.participants),
         message: message.message,

@@ -23,6 +23,12 @@ export interface Plan {
   text: string;
   /** The same plan split into its sections, where the planner can tell them apart. */
   sections?: PlanSections;
+  /** The model that wrote it (LLM planners). */
+  model?: string;
+  /** Tokens spent (LLM planners); counted against the token budget. */
+  usage?: { inputTokens: number; outputTokens: number };
+  /** How long the planner took, in ms (LLM planners measure their own call). */
+  latencyMs?: number;
 }
 
 /** Writes a coordination plan. Must honour the abort signal (the coordinator's deadline). */

@@ -21,6 +21,17 @@ export interface TaskText {
   hasPrefix(prefix: string): boolean;
 }
 
+/**
+ * How common terms are among the known tasks, so a rule can weigh a rare shared term more than
+ * a common one. The detector's index keeps it; it counts tasks, not occurrences.
+ */
+export interface CorpusStats {
+  /** How many tasks are known. */
+  readonly size: number;
+  /** In how many known tasks the term (an analysed word or identifier, lower-cased) appears. */
+  documentFrequency(term: string): number;
+}
+
 export interface RuleMatch {
   /** Human-readable explanation, e.g. "API definition and implementation dependency". */
   reason: string;
