@@ -35,5 +35,12 @@ export interface Plan {
 export interface Planner {
   readonly specificationVersion: SpecificationVersion;
   readonly name: string;
+  /** The model it asks (LLM planners); part of the plan cache's key. */
+  readonly model?: string;
+  /**
+   * True for planners that spend LLM tokens: their plans are cached, and the chain skips them
+   * when the token budget is spent. The template planner leaves it unset.
+   */
+  readonly usesTokens?: boolean;
   plan(request: PlanRequest, signal: AbortSignal): Promise<Plan>;
 }
