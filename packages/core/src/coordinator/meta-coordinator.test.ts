@@ -16,7 +16,12 @@ import { SPECIFICATION_VERSION } from '../contracts/version.js';
 import { MemorySessionStore } from '../memory/memory-store.js';
 import { MemoryBus, type MemoryTransport } from '../memory/memory-transport.js';
 import { apiDependency, apiTask, clientTask } from '../session/test-fixtures.js';
-import { MetaCoordinator, SessionClosedError, SessionNotFoundError } from './meta-coordinator.js';
+import {
+  MetaCoordinator,
+  NotParticipantError,
+  SessionClosedError,
+  SessionNotFoundError,
+} from './meta-coordinator.js';
 import type { CoordinatorOptions } from './options.js';
 
 const MINUTE = 60_000;
@@ -662,5 +667,101 @@ describe('MetaCoordinator: several coordinators on one mesh', () => {
     await far.coordinator.whenIdle();
     await vi.advanceTimersByTimeAsync(0);
     expect(plans).toHaveLength(1);
+  });
+});
+
+describe('MetaCoordinator: what the HTTP API needs', () => {
+  it('records who decided by hand, in the session and in its SLURP event', async () => {
+    const h = await harness();
+    const { session } = await openApiSession(h);
+    const escalated = await h.coordinator.escalateSession(
+      session.sessionId,
+      'Needs a schema review',
+      'alice',
+    );
+    expect(escalated).toMatchObject({ status: 'escalated', decidedBy: 'alice' });
+    await h.settle();
+    expect(h.sink.events[0]?.metadata).toMatchObject({
+      decidedBy: 'alice',
+      escalationReason: 'Needs a schema review',
+    });
+    expect((await h.coordinator.loadSession(session.sessionId))?.decidedBy).toBe('alice');
+  });
+
+  it('keeps every plan revision with its planner', async () => {
+    const h = await harness();
+    const { a2, session } = await openApiSession(h);
+    await h.say(
+      a2,
+      reply(session.sessionId, 'agent-002', 'Counter-proposal: client first', {
+        responseType: 'proposal',
+      }),
+    );
+    const plans = h.coordinator.getSession(session.sessionId)?.plans;
+    expect(plans?.map((p) => [p.revision, p.author, p.planner])).toEqual([
+      [1, 'meta_coordinator', 'fixed'],
+      [2, 'agent-002', undefined],
+    ]);
+  });
+
+  it('posts a reply for a participant: published to the mesh, recorded, consensus evaluated', async () => {
+    const h = await harness();
+    const { a1, session } = await openApiSession(h);
+    await h.say(a1, reply(session.sessionId, 'agent-001', 'Agreed'));
+    const after = await h.coordinator.postMessage(session.sessionId, {
+      agentId: 'agent-002',
+      content: 'Looks good',
+      type: 'agreement',
+    });
+    expect(after.status).toBe('resolved');
+    expect(after.messages.at(-1)).toMatchObject({
+      fromAgentId: 'agent-002',
+      messageType: 'agreement',
+    });
+    await h.settle();
+    expect(h.seen).toContainEqual(
+      expect.objectContaining({
+        type: 'session_message',
+        fromAgent: 'agent-002',
+        responseType: 'agreement',
+      }),
+    );
+    await expect(
+      h.coordinator.postMessage(session.sessionId, { agentId: 'agent-001', content: 'late' }),
+    ).rejects.toBeInstanceOf(SessionClosedError);
+    await expect(
+      h.coordinator.postMessage('dep_unknown', { agentId: 'agent-001', content: 'hello' }),
+    ).rejects.toBeInstanceOf(SessionNotFoundError);
+  });
+
+  it('refuses a reply from an agent that is not a participant', async () => {
+    const h = await harness();
+    const { session } = await openApiSession(h);
+    await expect(
+      h.coordinator.postMessage(session.sessionId, { agentId: 'mallory', content: 'Agreed' }),
+    ).rejects.toBeInstanceOf(NotParticipantError);
+    expect(h.coordinator.getSession(session.sessionId)?.messages).toHaveLength(1);
+  });
+
+  it('lists history from the store with the active set, filtered by status, most recent first', async () => {
+    const h = await harness({ options: { maxSessionDuration: 24 * 60 * MINUTE } });
+    const { session } = await openApiSession(h);
+    await h.coordinator.resolveSession(session.sessionId, 'done', 'bob');
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    await h.settle();
+    expect(h.coordinator.getSession(session.sessionId)).toBeUndefined();
+    const resolved = await h.coordinator.listSessions({ status: 'resolved' });
+    expect(resolved.map((s) => [s.sessionId, s.decidedBy])).toEqual([[session.sessionId, 'bob']]);
+    expect(await h.coordinator.listSessions({ status: 'active' })).toEqual([]);
+    expect(await h.coordinator.listSessions({ limit: 0 })).toEqual([]);
+  });
+
+  it('reports each detector run with its duration and findings', async () => {
+    const h = await harness();
+    const runs: [number, number][] = [];
+    h.coordinator.on('detector_run', (ms, found) => runs.push([ms, found]));
+    await openApiSession(h);
+    expect(runs.map(([, found]) => found)).toEqual([0, 1]);
+    expect(runs.every(([ms]) => ms >= 0)).toBe(true);
   });
 });

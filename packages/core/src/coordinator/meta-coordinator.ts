@@ -56,6 +56,13 @@ export class SessionClosedError extends ChoraleError {
   }
 }
 
+export class NotParticipantError extends ChoraleError {
+  constructor(sessionId: string, agentId: string) {
+    super('NOT_PARTICIPANT', `"${agentId}" is not a participant of session "${sessionId}"`);
+    this.name = 'NotParticipantError';
+  }
+}
+
 /** Why the coordinator dropped a valid message (the transport counts invalid ones). */
 export type CoordinatorDropReason =
   | 'hop_limit'
@@ -82,6 +89,8 @@ export interface CoordinatorEvents {
   /** Every envelope received (`in`, after validation) or published (`out`). */
   wire: [envelope: Envelope, direction: 'in' | 'out'];
   drop: [reason: CoordinatorDropReason, detail: string];
+  /** One run of the detector on a claim: how long it took (wall time, ms) and what it found. */
+  detector_run: [durationMs: number, dependencies: number];
 }
 
 export interface MetaCoordinatorInit {
@@ -238,6 +247,25 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     return foldSession(await this.#store.load(sessionId));
   }
 
+  /**
+   * Every session the store knows (history included) with the active set's newer state, most
+   * recent activity first. Reads the whole store: for listings, not for hot paths.
+   */
+  async listSessions(
+    filter: { status?: CoordinationSession['status']; limit?: number } = {},
+  ): Promise<CoordinationSession[]> {
+    const ids = new Set([...(await this.#store.sessionIds()), ...this.#sessions.keys()]);
+    const sessions: CoordinationSession[] = [];
+    for (const sessionId of ids) {
+      const session = this.getSession(sessionId) ?? (await this.loadSession(sessionId));
+      if (session && (!filter.status || session.status === filter.status)) sessions.push(session);
+    }
+    sessions.sort(
+      (a, b) => b.lastActivity - a.lastActivity || (a.sessionId < b.sessionId ? -1 : 1),
+    );
+    return filter.limit === undefined ? sessions : sessions.slice(0, filter.limit);
+  }
+
   /** Valid messages dropped by the coordinator, by reason. */
   drops(): Partial<Record<CoordinatorDropReason, number>> {
     return { ...this.#drops };
@@ -349,27 +377,37 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   resolveSession(
     sessionId: string,
     reason = 'Manual resolution by admin',
+    by?: string,
   ): Promise<CoordinationSession> {
-    return this.#operator(sessionId, 'resolved', reason);
+    return this.#operator(sessionId, 'resolved', reason, by);
   }
 
   /** Escalates an active session to a human by hand. */
   escalateSession(
     sessionId: string,
     reason = 'Manual escalation requested',
+    by?: string,
   ): Promise<CoordinationSession> {
-    return this.#operator(sessionId, 'escalated', reason);
+    return this.#operator(sessionId, 'escalated', reason, by);
   }
 
   /** Closes an active session without an outcome (cancelled). */
-  closeSession(sessionId: string, reason = 'Closed by operator'): Promise<CoordinationSession> {
-    return this.#operator(sessionId, 'closed', reason);
+  closeSession(
+    sessionId: string,
+    reason = 'Closed by operator',
+    by?: string,
+  ): Promise<CoordinationSession> {
+    return this.#operator(sessionId, 'closed', reason, by);
   }
 
-  #operator(
+  /**
+   * A reply posted through this node (HTTP API, dashboard) on behalf of a participant: published
+   * to the mesh as a `session_message` and handled here like an agent's reply. Resolves with the
+   * session once the reply is recorded (and consensus evaluated).
+   */
+  postMessage(
     sessionId: string,
-    outcome: 'resolved' | 'escalated' | 'closed',
-    reason: string,
+    reply: { agentId: string; content: string; type?: CoordinationMessageType },
   ): Promise<CoordinationSession> {
     return new Promise((resolve, reject) => {
       this.#enqueue(sessionId, async () => {
@@ -377,7 +415,44 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
         if (!session) return reject(new SessionNotFoundError(sessionId));
         if (session.status !== 'active')
           return reject(new SessionClosedError(sessionId, session.status));
-        await this.#finish(session, outcome, reason, true);
+        if (!session.participants[reply.agentId])
+          return reject(new NotParticipantError(sessionId, reply.agentId));
+        await this.#publish({
+          type: 'session_message',
+          sessionId,
+          fromAgent: reply.agentId,
+          content: reply.content,
+          ...(reply.type ? { responseType: reply.type } : {}),
+          ...(session.planRevision ? { planRevision: session.planRevision } : {}),
+          timestamp: this.#clock.now(),
+        });
+        await this.#recordReply(
+          session,
+          reply.agentId,
+          reply.content,
+          reply.type,
+          session.planRevision || undefined,
+          this.#transport.peerId,
+          'session_message',
+        );
+        resolve(structuredClone(session));
+      });
+    });
+  }
+
+  #operator(
+    sessionId: string,
+    outcome: 'resolved' | 'escalated' | 'closed',
+    reason: string,
+    by?: string,
+  ): Promise<CoordinationSession> {
+    return new Promise((resolve, reject) => {
+      this.#enqueue(sessionId, async () => {
+        const session = this.#sessions.get(sessionId);
+        if (!session) return reject(new SessionNotFoundError(sessionId));
+        if (session.status !== 'active')
+          return reject(new SessionClosedError(sessionId, session.status));
+        await this.#finish(session, outcome, reason, true, by);
         resolve(structuredClone(session));
       });
     });
@@ -390,12 +465,14 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#agentPeers.set(task.agentId, peerId);
     this.#emit('task_claimed', task);
     let dependencies: TaskDependency[];
+    const started = performance.now();
     try {
       dependencies = this.#detector.register(task);
     } catch (error) {
       this.#drop('detector_error', (error as Error).message);
       return [];
     }
+    this.#emit('detector_run', performance.now() - started, dependencies.length);
     const lead = this.#leads(peerId);
     for (const dependency of dependencies) this.#openDependencySession(dependency, lead);
     return dependencies;
@@ -685,27 +762,39 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#enqueue(sessionId, async () => {
       const session = this.#activeSession(sessionId, agentId);
       if (!session) return;
-      const messageType = declared ?? classifyReply(content);
-      if (messageType === 'proposal') {
-        // Every node records the counter-proposal; the one the agent is connected to publishes it.
-        await this.#addPlan(session, agentId, content, undefined, undefined, this.#leads(peerId));
-        return;
-      }
-      const now = this.#clock.now();
-      const message: CoordinationMessage = {
-        messageId: this.#ids.next('msg'),
-        fromAgentId: agentId,
-        fromPeerId: peerId,
-        content,
-        messageType,
-        timestamp: now,
-        ...(planRevision ? { planRevision } : {}),
-        metadata: { source, ...(declared ? {} : { classified: true }) },
-      };
-      this.#record(session, { kind: 'message_added', at: now, message });
-      this.#emit('message', session, message);
-      await this.#evaluate(session);
+      await this.#recordReply(session, agentId, content, declared, planRevision, peerId, source);
     });
+  }
+
+  async #recordReply(
+    session: CoordinationSession,
+    agentId: string,
+    content: string,
+    declared: CoordinationMessageType | undefined,
+    planRevision: number | undefined,
+    peerId: string,
+    source: string,
+  ): Promise<void> {
+    const messageType = declared ?? classifyReply(content);
+    if (messageType === 'proposal') {
+      // Every node records the counter-proposal; the one the agent is connected to publishes it.
+      await this.#addPlan(session, agentId, content, undefined, undefined, this.#leads(peerId));
+      return;
+    }
+    const now = this.#clock.now();
+    const message: CoordinationMessage = {
+      messageId: this.#ids.next('msg'),
+      fromAgentId: agentId,
+      fromPeerId: peerId,
+      content,
+      messageType,
+      timestamp: now,
+      ...(planRevision ? { planRevision } : {}),
+      metadata: { source, ...(declared ? {} : { classified: true }) },
+    };
+    this.#record(session, { kind: 'message_added', at: now, message });
+    this.#emit('message', session, message);
+    await this.#evaluate(session);
   }
 
   /** The session, if it is open and the agent takes part in it; otherwise counts the drop. */
@@ -757,9 +846,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     outcome: 'resolved' | 'escalated' | 'closed',
     reason: string,
     publish: boolean,
+    by?: string,
   ): Promise<void> {
     if (session.status !== 'active') return;
-    this.#record(session, { kind: outcome, at: this.#clock.now(), reason });
+    this.#record(session, { kind: outcome, at: this.#clock.now(), reason, ...(by ? { by } : {}) });
     const timer = this.#deadlines.get(session.sessionId);
     if (timer !== undefined) this.#clock.clearTimeout(timer);
     this.#deadlines.delete(session.sessionId);

@@ -63,16 +63,22 @@ export interface MessageAdded extends EventBase {
 export interface SessionResolved extends EventBase {
   kind: 'resolved';
   reason: string;
+  /** The human who decided, when an operator ended the session by hand. */
+  by?: string;
 }
 
 export interface SessionEscalated extends EventBase {
   kind: 'escalated';
   reason: string;
+  /** The human who decided, when an operator ended the session by hand. */
+  by?: string;
 }
 
 export interface SessionClosed extends EventBase {
   kind: 'closed';
   reason: string;
+  /** The human who decided, when an operator ended the session by hand. */
+  by?: string;
 }
 
 /** An event before the log has given it its id, position and session. */

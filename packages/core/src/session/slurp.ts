@@ -42,6 +42,7 @@ export function toSlurpEvent(session: CoordinationSession, now: number): SlurpEv
           }
         : {}),
       planRevision: session.planRevision,
+      ...(session.decidedBy ? { decidedBy: session.decidedBy } : {}),
     },
   };
 }

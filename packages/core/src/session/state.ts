@@ -1,6 +1,7 @@
 import type {
   CoordinationMessage,
   Participant,
+  PlanSections,
   SessionStatus,
   SessionType,
   TaskContext,
@@ -29,6 +30,22 @@ export interface CoordinationSession {
   /** Number of events folded so far: the `seq` of the next event. */
   eventCount: number;
   closedAt?: number;
+  /** Every plan revision with what the messages leave out (sections, planner), oldest first. */
+  plans?: PlanRecord[];
+  /** The human who ended the session by hand, when an operator did. */
+  decidedBy?: string;
+}
+
+/** One plan revision as the session's log recorded it. */
+export interface PlanRecord {
+  revision: number;
+  /** `meta_coordinator` for the coordinator's plan, else the agent that counter-proposed. */
+  author: string;
+  planner?: string;
+  sections?: PlanSections;
+  /** Id of the plan's message in `messages`. */
+  messageId: string;
+  at: number;
 }
 
 /** Applies one event to a session, in place; `created` starts a new session. */
@@ -65,6 +82,15 @@ export function applyEvent(
     case 'plan_added':
       session.planRevision = event.revision;
       session.messages.push(event.message);
+      session.plans = session.plans ?? [];
+      session.plans.push({
+        revision: event.revision,
+        author: event.author,
+        ...(event.planner ? { planner: event.planner } : {}),
+        ...(event.sections ? { sections: event.sections } : {}),
+        messageId: event.message.messageId,
+        at: event.at,
+      });
       session.lastActivity = event.at;
       break;
     case 'message_added': {
@@ -78,16 +104,19 @@ export function applyEvent(
       session.status = 'resolved';
       session.resolution = event.reason;
       session.closedAt = event.at;
+      if (event.by) session.decidedBy = event.by;
       break;
     case 'escalated':
       session.status = 'escalated';
       session.escalationReason = event.reason;
       session.closedAt = event.at;
+      if (event.by) session.decidedBy = event.by;
       break;
     case 'closed':
       session.status = 'closed';
       session.resolution = event.reason;
       session.closedAt = event.at;
+      if (event.by) session.decidedBy = event.by;
       break;
   }
   return session;
