@@ -45,6 +45,7 @@ export {
   type ParseConfigOptions,
   type PluginRef,
   parseConfig,
+  parseListen,
   type ResolvedConfig,
   TEMPLATE_PLANNER,
 } from './schema.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defineConfig, parseConfig } from './index.js';
+import { ConfigError, defineConfig, parseConfig, parseListen } from './index.js';
 
 const FILE = join(process.cwd(), 'chorale.config.json');
 
@@ -36,6 +36,7 @@ describe('parseConfig', () => {
       },
       detector: { coordinationHops: 3 },
       topics: { coordination: 'CHORUS/coordination/v1', metaDiscussion: 'hmmm/meta-discussion/v1' },
+      http: { listen: '127.0.0.1:7700' },
       maxMessageBytes: 65_536,
       logLevel: 'info',
     };
@@ -255,6 +256,39 @@ describe('parseConfig', () => {
         },
       ),
     );
+  });
+});
+
+describe('the http key', () => {
+  it('takes a listen address and a token, or false to turn the server off', () => {
+    expect(parseConfig({ http: { listen: '0.0.0.0:0', token: 's3cret' } }).http).toEqual({
+      listen: '0.0.0.0:0',
+      token: 's3cret',
+    });
+    expect(parseConfig({ http: { listen: '[::1]:8080' } }).http).toEqual({ listen: '[::1]:8080' });
+    expect(parseConfig({ http: false }).http).toBe(false);
+  });
+
+  it('refuses a malformed listen address, an empty token and unknown keys', () => {
+    for (const listen of ['7700', 'localhost', '127.0.0.1:70000', 'http://127.0.0.1:7700', '']) {
+      expect(() => parseConfig({ http: { listen } }), listen).toThrow(
+        /http\.listen: expected a "host:port" address/,
+      );
+    }
+    expect(() => parseConfig({ http: { token: '' } })).toThrow(/http\.token: expected a token/);
+    expect(() => parseConfig({ http: { lisen: 'x' } })).toThrow(
+      /http\.lisen: unknown key \(did you mean "listen"\?\)/,
+    );
+    expect(() => parseConfig({ http: true })).toThrow(
+      /http: expected false or \{ listen, token \}/,
+    );
+  });
+
+  it('splits host and port, IPv6 in brackets', () => {
+    expect(parseListen('127.0.0.1:7700')).toEqual({ host: '127.0.0.1', port: 7700 });
+    expect(parseListen('[::1]:0')).toEqual({ host: '::1', port: 0 });
+    expect(parseListen('localhost:80')).toEqual({ host: 'localhost', port: 80 });
+    expect(parseListen('::1:80')).toBeUndefined();
   });
 });
 

@@ -72,6 +72,26 @@ const topicsSchema = z.strictObject({
   metaDiscussion: text('a topic name').default('hmmm/meta-discussion/v1'),
 });
 
+const LISTEN =
+  'a "host:port" address such as "127.0.0.1:7700" ("[::1]:7700" for IPv6, port 0 for any free port)';
+
+/** `host:port` → its parts; IPv6 hosts in brackets. */
+export function parseListen(value: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]/]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port > 65_535) return undefined;
+  return { host: match[1] ?? match[2]!, port };
+}
+
+const httpSchema = z.strictObject({
+  listen: z
+    .string({ error: expected(LISTEN) })
+    .refine((value) => parseListen(value) !== undefined, { error: expected(LISTEN) })
+    .default('127.0.0.1:7700'),
+  /** Bearer token the `/api` routes require; `CHORALE_TOKEN` sets it too. */
+  token: text('a token').optional(),
+});
+
 /** The one schema over the whole config. Every key has a default. */
 export const configSchema = z.strictObject(
   {
@@ -88,6 +108,10 @@ export const configSchema = z.strictObject(
     session: sessionSchema.prefault({}),
     detector: detectorSchema.prefault({}),
     topics: topicsSchema.prefault({}),
+    /** The HTTP server of `chorale start` (API, dashboard, metrics, health); `false` turns it off. */
+    http: z
+      .union([z.literal(false), httpSchema], { error: expected('false or { listen, token }') })
+      .prefault({}),
     maxMessageBytes: integer(1, 'a positive integer (bytes)').default(65_536),
     logLevel: z
       .enum(LOG_LEVELS, { error: expected(LOG_LEVELS.map((l) => `"${l}"`).join(', ')) })
@@ -130,6 +154,8 @@ export interface ResolvedConfig {
   };
   detector: { coordinationHops: number };
   topics: { coordination: string; metaDiscussion: string };
+  /** The HTTP server of `chorale start`, or false when turned off. */
+  http: false | { listen: string; token?: string };
   maxMessageBytes: number;
   logLevel: LogLevel;
 }
@@ -253,9 +279,12 @@ function suggestion(key: string, issue: z.core.$ZodIssue): string {
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   if (path.length === 0) return Object.keys(configSchema.shape).filter((k) => k !== '$schema');
   if (path.length === 1) {
-    const nested = { session: sessionSchema, detector: detectorSchema, topics: topicsSchema }[
-      String(path[0])
-    ];
+    const nested = {
+      session: sessionSchema,
+      detector: detectorSchema,
+      topics: topicsSchema,
+      http: httpSchema,
+    }[String(path[0])];
     if (nested) return Object.keys(nested.shape);
   }
   return [];
