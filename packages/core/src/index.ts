@@ -21,6 +21,7 @@ export * from './coordinator/options.js';
 export * from './coordinator/planner-chain.js';
 export * from './memory/memory-store.js';
 export * from './memory/memory-transport.js';
+export * from './prompt/index.js';
 export * from './redaction/redact.js';
 export * from './prompt/index.js';
 export * from './session/classify.js';
