@@ -223,6 +223,11 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     await this.whenIdle();
   }
 
+  /** Whether `start` has run and `stop` has not. */
+  get running(): boolean {
+    return this.#running;
+  }
+
   /** Resolves when no session work, store write or sink write is pending. */
   async whenIdle(): Promise<void> {
     await this.#queue.drained();
