@@ -1,30 +1,61 @@
 import type { TaskContext } from '@chorale/core';
 
-export const CROSS_REFERENCE = 'Cross_Reference';
-export const CROSS_REFERENCE_CONFIDENCE = 0.95;
+/** The relationship of the built-in check: one task names the other. */
+export const EXPLICIT_REFERENCE = 'Explicit_Reference';
+/** An explicit reference is the strongest signal there is. */
+export const EXPLICIT_REFERENCE_CONFIDENCE = 1;
+/** @deprecated the built-in check is now reported as `Explicit_Reference`; use EXPLICIT_REFERENCE. */
+export const CROSS_REFERENCE = EXPLICIT_REFERENCE;
+/** @deprecated use EXPLICIT_REFERENCE_CONFIDENCE. */
+export const CROSS_REFERENCE_CONFIDENCE = EXPLICIT_REFERENCE_CONFIDENCE;
 
 export interface Reference {
-  /** `org/repo`, lower-case. */
+  /** `org/repo` (or `repo` for `repo#123`), lower-case. */
   repository: string;
   /** The issue or pull request number, as written. */
   id: string;
+  /** The reference as written (`acme/api#12`, a URL). */
+  text: string;
+  /** Whether a dependency phrase comes right before it ("depends on", "blocked by", "after"). */
+  dependency: boolean;
 }
 
+const NAME = '[\\p{L}\\p{N}_.-]+';
+/** A path segment of a URL: a name, but not GitLab's `-` separator. */
+const SEGMENT = `(?!-/)${NAME}`;
+/** `org/repo#123` or `repo#123`, not inside a longer word or path. */
+const SHORT_REF = new RegExp(
+  `(?<![\\p{L}\\p{N}_./#-])((?:${NAME}/)?${NAME})#(\\d+)(?![\\p{L}\\p{N}_])`,
+  'gu',
+);
 /**
- * `org/repo#123` (not inside a longer word or path), and issue/pull URLs
- * `<host>/org/repo/issues/123` or `.../pull/123`.
+ * Issue and pull-request URLs: GitHub `<host>/org/repo/issues/123` and `/pull/123`, GitLab
+ * `<host>/group/sub/repo/-/issues/123` and `/-/merge_requests/123`. The repository is the last
+ * two path segments before the kind.
  */
-const SHORT_REF =
-  /(?<![\p{L}\p{N}_./-])([\p{L}\p{N}_.-]+\/[\p{L}\p{N}_.-]+)#(\d+)(?![\p{L}\p{N}_])/gu;
-const URL_REF =
-  /\/\/[^\s/]+\/([\p{L}\p{N}_.-]+\/[\p{L}\p{N}_.-]+)\/(?:issues|pull|pulls|merge_requests)\/(\d+)(?![\p{L}\p{N}_])/gu;
+const URL_REF = new RegExp(
+  `\\/\\/[^\\s/]+\\/((?:${SEGMENT}\\/)*${SEGMENT}\\/${SEGMENT})(?:\\/-)?\\/(?:issues|pull|pulls|merge_requests)\\/(\\d+)(?![\\p{L}\\p{N}_])`,
+  'gu',
+);
+/**
+ * Words that, right before a reference, say the reference must be done first: "depends on",
+ * "blocked by", "requires", "needs", "after", "follow-up of/to", "builds on", "waiting for".
+ */
+const DEPENDENCY_PHRASE =
+  /(?:depends?\s+on|dependent\s+on|depending\s+on|blocked\s+(?:by|on)|requires|needs|after|follow[\s-]?ups?\s+(?:of|to|for|on)|builds?\s+on|waiting\s+(?:for|on)|waits\s+(?:for|on)|prerequisite:?)\s*(?:the\s+)?(?:(?:pr|issue|pull\s+request|change)\s+)?[:(]?\s*$/iu;
 
 /** Every explicit reference to an issue or pull request in a text. */
 export function findReferences(text: string): Reference[] {
   const found: Reference[] = [];
   for (const pattern of [SHORT_REF, URL_REF]) {
     for (const match of text.matchAll(pattern)) {
-      found.push({ repository: match[1]!.toLowerCase(), id: match[2]! });
+      const before = text.slice(Math.max(0, match.index - 40), match.index);
+      found.push({
+        repository: normalizeRepository(match[1]!),
+        id: match[2]!,
+        text: match[0].startsWith('//') ? `https:${match[0]}` : match[0],
+        dependency: DEPENDENCY_PHRASE.test(before),
+      });
     }
   }
   return found;
@@ -62,30 +93,45 @@ export function referencesOf(task: TaskContext): Reference[] {
 }
 
 /**
- * Whether a reference names this task: the same number, and the same repository (or the same
- * repo name when the task's repository has no owner). A task id written `org/repo#12` is
- * compared whole.
+ * Whether a reference names this task: the same number, and the same repository (a reference
+ * `repo#12` or a task repository without an owner compares the repository names only). A task
+ * id written `org/repo#12` is compared whole.
  */
 function refersTo(ref: Reference, task: TaskContext): boolean {
   const id = String(task.taskId).toLowerCase();
   if (id === `${ref.repository}#${ref.id}`) return true;
+  if (id.includes('#') && id.endsWith(`/${ref.repository}#${ref.id}`)) return true;
   if (id !== ref.id) return false;
   const repo = normalizeRepository(task.repository);
   if (repo === '') return false;
   if (repo === ref.repository) return true;
+  if (!ref.repository.includes('/')) return repo.split('/').pop() === ref.repository;
   return !repo.includes('/') && ref.repository.endsWith(`/${repo}`);
 }
 
 export interface CrossReferenceMatch {
   reason: string;
   confidence: number;
-  /** The referenced task goes first (a task that cites another usually builds on it); absent when each cites the other. */
+  /**
+   * The referenced task goes first (a task that cites another builds on it, and "depends on",
+   * "blocked by", "after" say so); absent when each cites the other without such a phrase.
+   */
   first?: 'a' | 'b';
+  /** The references as written, the citing task's first. */
+  references: string[];
+  /** What was seen, e.g. `acme/web#7 says "depends on" acme/api#12`. */
+  signals: string[];
+}
+
+function label(task: TaskContext): string {
+  const id = String(task.taskId);
+  return id.includes('#') ? id : `${normalizeRepository(task.repository)}#${id}`;
 }
 
 /**
- * The built-in check: one task's text names the other task by `org/repo#id` or by URL.
- * `refsA`/`refsB` are the tasks' references when already known (the detector keeps them).
+ * The built-in check: one task's text names the other task by `org/repo#id`, `repo#id` or an
+ * issue or pull-request URL. `refsA`/`refsB` are the tasks' references when already known (the
+ * detector keeps them). Confidence 1.
  */
 export function crossReference(
   a: TaskContext,
@@ -93,27 +139,35 @@ export function crossReference(
   refsA: readonly Reference[] = referencesOf(a),
   refsB: readonly Reference[] = referencesOf(b),
 ): CrossReferenceMatch | null {
-  const aCitesB = refsA.find((ref) => refersTo(ref, b));
-  const bCitesA = refsB.find((ref) => refersTo(ref, a));
-  if (aCitesB && bCitesA) {
-    return {
-      reason: `Tasks ${aCitesB.repository}#${aCitesB.id} and ${bCitesA.repository}#${bCitesA.id} reference each other`,
-      confidence: CROSS_REFERENCE_CONFIDENCE,
-    };
+  const aCitesB = refsA.filter((ref) => refersTo(ref, b));
+  const bCitesA = refsB.filter((ref) => refersTo(ref, a));
+  if (aCitesB.length === 0 && bCitesA.length === 0) return null;
+  const signals: string[] = [];
+  for (const [citing, cited, refs] of [
+    [a, b, aCitesB],
+    [b, a, bCitesA],
+  ] as const) {
+    if (refs.length === 0) continue;
+    const phrase = refs.some((r) => r.dependency) ? ' with a dependency phrase' : '';
+    signals.push(`${label(citing)} references ${label(cited)}${phrase}`);
   }
-  if (aCitesB) {
-    return {
-      reason: `Task ${String(a.taskId)} in ${a.repository} references ${aCitesB.repository}#${aCitesB.id}`,
-      confidence: CROSS_REFERENCE_CONFIDENCE,
-      first: 'b',
-    };
-  }
-  if (bCitesA) {
-    return {
-      reason: `Task ${String(b.taskId)} in ${b.repository} references ${bCitesA.repository}#${bCitesA.id}`,
-      confidence: CROSS_REFERENCE_CONFIDENCE,
-      first: 'a',
-    };
-  }
-  return null;
+  const aDepends = aCitesB.some((r) => r.dependency);
+  const bDepends = bCitesA.some((r) => r.dependency);
+  let first: 'a' | 'b' | undefined;
+  if (aDepends !== bDepends) first = aDepends ? 'b' : 'a';
+  else if (aCitesB.length > 0 && bCitesA.length === 0) first = 'b';
+  else if (bCitesA.length > 0 && aCitesB.length === 0) first = 'a';
+  const match: CrossReferenceMatch = {
+    reason:
+      aCitesB.length > 0 && bCitesA.length > 0
+        ? `${label(a)} and ${label(b)} reference each other`
+        : aCitesB.length > 0
+          ? `${label(a)} references ${label(b)}`
+          : `${label(b)} references ${label(a)}`,
+    confidence: EXPLICIT_REFERENCE_CONFIDENCE,
+    references: [...new Set([...aCitesB, ...bCitesA].map((r) => r.text))],
+    signals,
+  };
+  if (first) match.first = first;
+  return match;
 }

@@ -80,6 +80,8 @@ describe('register', () => {
         confidence: 0.7,
         reason: 'api before implement',
         detectedAt: 1_700_000_000_000,
+        order: 'either',
+        evidence: { task1Terms: [], task2Terms: [], references: [], signals: [] },
       },
     ]);
     expect(detector.knownTasks()).toHaveLength(2);
@@ -240,7 +242,7 @@ describe('failing rules', () => {
 });
 
 describe('cross-references', () => {
-  it('reports an explicit org/repo#id as Cross_Reference (0.95), above any rule, the cited task first', () => {
+  it('reports an explicit org/repo#id as Explicit_Reference (1.0), above any rule, the cited task first', () => {
     const detector = new DependencyDetector({
       rules: [pairRule('Api', 'api', 'implement', { confidence: 0.9 })],
     });
@@ -248,7 +250,12 @@ describe('cross-references', () => {
     const [dep] = detector.register(
       task(6375, 'open/java', 'Implement scope config', { description: 'Follows open/spec#3877.' }),
     );
-    expect(dep).toMatchObject({ relationship: 'Cross_Reference', confidence: 0.95 });
+    expect(dep).toMatchObject({
+      relationship: 'Explicit_Reference',
+      confidence: 1,
+      order: 'task1_first',
+      evidence: { references: ['open/spec#3877'] },
+    });
     expect(dep?.task1.taskId).toBe(3877);
   });
 
@@ -357,7 +364,7 @@ describe('explain', () => {
     });
     const result = detector.explain('Define the API', 'Implement it');
     expect(result.verdicts.map((v) => [v.rule, v.matched])).toEqual([
-      ['Cross_Reference', false],
+      ['Explicit_Reference', false],
       ['Api', true],
       ['Db', false],
     ]);

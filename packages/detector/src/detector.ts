@@ -1,5 +1,6 @@
 import type {
   Clock,
+  CorpusStats,
   DependencyRule,
   Detector,
   RulePack,
@@ -8,6 +9,7 @@ import type {
   TaskText,
 } from '@chorale/core';
 import { systemClock } from '@chorale/core';
+import { corpusOf, DocumentFrequencies } from './corpus.js';
 import { normalizeRepository, type Reference } from './cross-reference.js';
 import type { RuleFailedError } from './errors.js';
 import {
@@ -21,6 +23,7 @@ import {
   packEntries,
   prepare,
   type RuleEntry,
+  type RuleVerdict,
   ruleEntries,
   type TaskInput,
   taskKey,
@@ -50,6 +53,12 @@ export interface CandidateSource {
   add(task: KnownTask): void;
   remove(task: KnownTask): void;
   candidates(task: KnownTask): Iterable<KnownTask>;
+  /**
+   * The document frequencies of the added tasks' terms and identifiers (`countedTerms(text)`:
+   * `text.terms` and `text.identifiers`), when the source counts them (an inverted index
+   * does); otherwise the detector counts them itself.
+   */
+  stats?(): CorpusStats;
 }
 
 /** Every known task is a candidate (O(n) per registration). */
@@ -104,6 +113,10 @@ export class DependencyDetector implements Detector {
   readonly #reported = new Set<string>();
   readonly #errors = new Map<string, RuleErrorCount>();
   readonly #candidates: CandidateSource;
+  /** Our own counts, when the candidate source keeps none. */
+  readonly #frequencies: DocumentFrequencies | undefined;
+  /** The candidate source's counts, when it keeps them. */
+  readonly #sourceStats: CorpusStats | undefined;
   readonly #clock: Clock;
   readonly #options: EvaluationOptions;
   readonly #minConfidence: number;
@@ -115,6 +128,8 @@ export class DependencyDetector implements Detector {
     this.#rules = ruleEntries(options.rules ?? []);
     this.#clock = options.clock ?? systemClock;
     this.#candidates = options.candidates ?? allKnownTasks();
+    this.#frequencies = this.#candidates.stats ? undefined : new DocumentFrequencies();
+    this.#sourceStats = this.#candidates.stats?.();
     this.#options = {
       defaultConfidence: options.defaultConfidence ?? DEFAULT_CONFIDENCE,
       crossReferences: options.crossReferences ?? true,
@@ -133,8 +148,13 @@ export class DependencyDetector implements Detector {
       repository: normalizeRepository(task.repository),
       order: previous?.order ?? this.#order++,
     };
-    if (previous) this.#candidates.remove(previous);
+    if (previous) {
+      this.#candidates.remove(previous);
+      this.#frequencies?.remove(previous.text);
+    }
     this.#tasks.set(key, known);
+    // the new task counts in the statistics its own pairs are judged with
+    const stats = this.#countedStats(known);
 
     const found: TaskDependency[] = [];
     const detectedAt = this.#clock.now();
@@ -142,7 +162,7 @@ export class DependencyDetector implements Detector {
       if (other.key === key || other.repository === known.repository) continue;
       const [earlier, later] = other.order < known.order ? [other, known] : [known, other];
       const best = bestVerdict(
-        evaluate(this.#rules, earlier, later, this.#options, (error, entry) =>
+        evaluate(this.#rules, earlier, later, this.#options, stats, (error, entry) =>
           this.#count(error, entry),
         ),
       );
@@ -150,19 +170,53 @@ export class DependencyDetector implements Detector {
       const reportKey = `${earlier.key}\u0001${later.key}\u0001${best.rule}`;
       if (this.#reported.has(reportKey)) continue;
       this.#reported.add(reportKey);
-      const [task1, task2] =
-        best.first === 'b' ? [later.task, earlier.task] : [earlier.task, later.task];
-      found.push({
-        task1,
-        task2,
-        relationship: best.rule,
-        confidence: best.confidence ?? this.#options.defaultConfidence,
-        reason: best.reason ?? '',
-        detectedAt,
-      });
+      found.push(this.#dependency(best, earlier.task, later.task, detectedAt));
     }
     this.#candidates.add(known);
     return found;
+  }
+
+  /** The corpus statistics, with `known` counted (the source counts it when it is added). */
+  #countedStats(known: KnownTask): CorpusStats {
+    if (this.#frequencies) {
+      this.#frequencies.add(known.text);
+      return this.#frequencies;
+    }
+    const stats = this.#sourceStats!;
+    const mine = new Set<string>([...known.text.terms, ...known.text.identifiers]);
+    return {
+      get size() {
+        return stats.size + 1;
+      },
+      documentFrequency: (term) => stats.documentFrequency(term) + (mine.has(term) ? 1 : 0),
+    };
+  }
+
+  /** The dependency a verdict on (a, b) reports: task1 first where the rule says so. */
+  #dependency(
+    best: RuleVerdict,
+    a: TaskContext,
+    b: TaskContext,
+    detectedAt: number,
+  ): TaskDependency {
+    const swap = best.first === 'b';
+    const [task1, task2] = swap ? [b, a] : [a, b];
+    const evidence = best.evidence ?? { a: [], b: [], references: [], signals: [] };
+    return {
+      task1,
+      task2,
+      relationship: best.rule,
+      confidence: best.confidence ?? this.#options.defaultConfidence,
+      reason: best.reason ?? '',
+      detectedAt,
+      order: best.first ? 'task1_first' : 'either',
+      evidence: {
+        task1Terms: swap ? evidence.b : evidence.a,
+        task2Terms: swap ? evidence.a : evidence.b,
+        references: evidence.references,
+        signals: evidence.signals,
+      },
+    };
   }
 
   /** Forgets a task (e.g. when its claim is released). Pairs already reported stay reported. */
@@ -172,6 +226,7 @@ export class DependencyDetector implements Detector {
     if (!known) return false;
     this.#tasks.delete(key);
     this.#candidates.remove(known);
+    this.#frequencies?.remove(known.text);
     return true;
   }
 
@@ -199,14 +254,34 @@ export class DependencyDetector implements Detector {
     return [...this.#errors.values()].map((e) => ({ ...e }));
   }
 
-  /** Every rule's verdict for two tasks or bare texts, with this detector's rules and options. */
+  /**
+   * Every rule's verdict for two tasks or bare texts, with this detector's rules, options and
+   * corpus statistics (the known tasks; the two texts counted in when they are not known).
+   */
   explain(a: TaskInput, b: TaskInput): Explanation {
+    const preparedA = prepare(toTask(a, 'text/a', 1));
+    const preparedB = prepare(toTask(b, 'text/b', 2));
     return explainPrepared(
       this.#rules,
-      prepare(toTask(a, 'text/a', 1)),
-      prepare(toTask(b, 'text/b', 2)),
+      preparedA,
+      preparedB,
       this.#options,
+      this.#statsWith([preparedA, preparedB]),
     );
+  }
+
+  /** The current statistics, with the tasks that are not known counted in. */
+  #statsWith(tasks: readonly { task: TaskContext; text: TaskText }[]): CorpusStats {
+    const base: CorpusStats = this.#frequencies ?? this.#sourceStats!;
+    const extra = corpusOf(
+      tasks.filter((t) => !this.#tasks.has(taskKey(t.task))).map((t) => t.text),
+    );
+    return {
+      get size() {
+        return base.size + extra.size;
+      },
+      documentFrequency: (term) => base.documentFrequency(term) + extra.documentFrequency(term),
+    };
   }
 
   #names(): Set<string> {

@@ -1,8 +1,9 @@
-import type { DependencyRule, RulePack, TaskContext, TaskText } from '@chorale/core';
+import type { CorpusStats, DependencyRule, RulePack, TaskContext, TaskText } from '@chorale/core';
 import { assertSpecification } from '@chorale/core';
+import { corpusOf } from './corpus.js';
 import {
-  CROSS_REFERENCE,
   crossReference,
+  EXPLICIT_REFERENCE,
   normalizeRepository,
   type Reference,
   referencesOf,
@@ -17,8 +18,20 @@ export interface RuleEntry {
 }
 
 /** One rule's answer for a pair of tasks. */
+/** What a verdict rests on, per task as given (a, b). */
+export interface VerdictEvidence {
+  /** The words, phrases or identifiers that matched in task a. */
+  a: string[];
+  /** The words, phrases or identifiers that matched in task b. */
+  b: string[];
+  /** Explicit references between the tasks. */
+  references: string[];
+  /** One line per signal that added to the confidence. */
+  signals: string[];
+}
+
 export interface RuleVerdict {
-  /** The rule's name (`Cross_Reference` for the built-in check). */
+  /** The rule's name (`Explicit_Reference` for the built-in check). */
   rule: string;
   pack?: string;
   matched: boolean;
@@ -29,12 +42,14 @@ export interface RuleVerdict {
   first?: 'a' | 'b';
   /** Why the rule could not answer (its validator threw or returned a malformed match). */
   error?: string;
+  /** What the match rests on (empty lists when the rule gives none). */
+  evidence?: VerdictEvidence;
 }
 
 export interface EvaluationOptions {
   /** The confidence of a match that does not say (default 0.7). */
   defaultConfidence: number;
-  /** Whether the built-in `org/repo#123` check runs (default true). */
+  /** Whether the built-in explicit-reference check runs (default true). */
   crossReferences: boolean;
 }
 
@@ -52,32 +67,40 @@ export function prepare(task: TaskContext): Prepared {
 }
 
 /**
- * Every rule's verdict for the pair (a, b), in order: the cross-reference check first, then the
- * rules in the order they were added. A validator that throws, or returns something that is
- * not a match, gets a verdict with `error` and `onError` is told; it never throws here.
+ * Every rule's verdict for the pair (a, b), in order: the explicit-reference check first, then
+ * the rules in the order they were added, each given the corpus statistics. A validator that
+ * throws, or returns something that is not a match, gets a verdict with `error` and `onError`
+ * is told; it never throws here.
  */
 export function evaluate(
   rules: readonly RuleEntry[],
   a: Prepared,
   b: Prepared,
   options: EvaluationOptions,
+  corpus: CorpusStats,
   onError?: (error: RuleFailedError, entry: RuleEntry) => void,
 ): RuleVerdict[] {
   const verdicts: RuleVerdict[] = [];
   if (options.crossReferences) {
     const match = crossReference(a.task, b.task, a.refs, b.refs);
-    verdicts.push(
-      match
-        ? { rule: CROSS_REFERENCE, matched: true, ...match }
-        : { rule: CROSS_REFERENCE, matched: false },
-    );
+    if (match) {
+      const { references, signals, ...rest } = match;
+      verdicts.push({
+        rule: EXPLICIT_REFERENCE,
+        matched: true,
+        ...rest,
+        evidence: { a: [], b: [], references, signals },
+      });
+    } else {
+      verdicts.push({ rule: EXPLICIT_REFERENCE, matched: false });
+    }
   }
   for (const entry of rules) {
     const base: RuleVerdict = { rule: entry.rule.name, matched: false };
     if (entry.pack !== undefined) base.pack = entry.pack;
     let failure: RuleFailedError | undefined;
     try {
-      const result: unknown = entry.rule.validate(a.text, b.text);
+      const result: unknown = entry.rule.validate(a.text, b.text, corpus);
       const checked = checkMatch(result, options.defaultConfidence);
       if (typeof checked === 'string') {
         failure = new RuleFailedError(entry.rule.name, checked);
@@ -88,6 +111,7 @@ export function evaluate(
           reason: checked.reason || entry.rule.description,
           confidence: checked.confidence,
           ...(checked.first ? { first: checked.first } : {}),
+          evidence: checked.evidence,
         });
         continue;
       }
@@ -105,14 +129,28 @@ export function evaluate(
   return verdicts;
 }
 
+interface CheckedMatch {
+  reason: string;
+  confidence: number;
+  first?: 'a' | 'b';
+  evidence: VerdictEvidence;
+}
+
+/** The strings of a rule's evidence list (anything else in it is dropped). */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
 /** A match with its confidence settled, null for no match, or why the value is not a match. */
-function checkMatch(
-  value: unknown,
-  defaultConfidence: number,
-): { reason: string; confidence: number; first?: 'a' | 'b' } | null | string {
+function checkMatch(value: unknown, defaultConfidence: number): CheckedMatch | null | string {
   if (value === null || value === undefined || value === false) return null;
   if (typeof value !== 'object') return `returned ${typeof value}, expected a match or null`;
-  const m = value as { reason?: unknown; confidence?: unknown; first?: unknown };
+  const m = value as {
+    reason?: unknown;
+    confidence?: unknown;
+    first?: unknown;
+    evidence?: unknown;
+  };
   if (typeof m.reason !== 'string') return 'returned a match without a reason';
   let confidence = defaultConfidence;
   if (m.confidence !== undefined) {
@@ -124,9 +162,20 @@ function checkMatch(
   if (m.first !== undefined && m.first !== 'a' && m.first !== 'b') {
     return `returned first ${JSON.stringify(m.first)}, expected "a" or "b"`;
   }
+  const given = (typeof m.evidence === 'object' && m.evidence !== null ? m.evidence : {}) as {
+    a?: unknown;
+    b?: unknown;
+    signals?: unknown;
+  };
+  const evidence: VerdictEvidence = {
+    a: strings(given.a),
+    b: strings(given.b),
+    references: [],
+    signals: strings(given.signals),
+  };
   return m.first
-    ? { reason: m.reason, confidence, first: m.first }
-    : { reason: m.reason, confidence };
+    ? { reason: m.reason, confidence, first: m.first, evidence }
+    : { reason: m.reason, confidence, evidence };
 }
 
 /**
@@ -148,8 +197,8 @@ export function checkRule(rule: unknown, taken: ReadonlySet<string>): Dependency
   const name = typeof r?.name === 'string' ? r.name : '';
   if (name.trim() === '')
     throw new InvalidRuleError(String(r?.name), 'a rule needs a non-empty name');
-  if (name === CROSS_REFERENCE) {
-    throw new InvalidRuleError(name, `"${CROSS_REFERENCE}" is the detector's built-in check`);
+  if (name === EXPLICIT_REFERENCE || name === 'Cross_Reference') {
+    throw new InvalidRuleError(name, `"${name}" is the detector's built-in check`);
   }
   if (taken.has(name)) throw new InvalidRuleError(name, `a rule named "${name}" is already loaded`);
   if (typeof r?.validate !== 'function') {
@@ -230,8 +279,9 @@ export function explainPrepared(
   a: Prepared,
   b: Prepared,
   options: EvaluationOptions,
+  corpus: CorpusStats,
 ): Explanation {
-  const verdicts = evaluate(rules, a, b, options).map((v) => {
+  const verdicts = evaluate(rules, a, b, options, corpus).map((v) => {
     const rule = rules.find((e) => e.rule.name === v.rule)?.rule;
     const keywords = rule?.keywords ?? [];
     return {
@@ -252,6 +302,14 @@ export function explainPrepared(
   return explanation;
 }
 
+export interface ExplainOptions extends Partial<EvaluationOptions> {
+  /**
+   * How common terms are among known tasks. Default: a corpus of the two tasks alone, where no
+   * shared term is rare (so `Shared_Subject` needs a real corpus to match).
+   */
+  corpus?: CorpusStats;
+}
+
 /**
  * Every rule's verdict for two tasks (or two bare texts), as `chorale rules test "<text1>"
  * "<text2>"` shows it. Bare texts become tasks of two different repositories (`text/a`,
@@ -261,12 +319,18 @@ export function explain(
   a: TaskInput,
   b: TaskInput,
   rules: readonly (RulePack | DependencyRule)[],
-  options: Partial<EvaluationOptions> = {},
+  options: ExplainOptions = {},
 ): Explanation {
-  const taskA = toTask(a, 'text/a', 1);
-  const taskB = toTask(b, 'text/b', 2);
-  return explainPrepared(ruleEntries(rules), prepare(taskA), prepare(taskB), {
-    defaultConfidence: options.defaultConfidence ?? DEFAULT_CONFIDENCE,
-    crossReferences: options.crossReferences ?? true,
-  });
+  const preparedA = prepare(toTask(a, 'text/a', 1));
+  const preparedB = prepare(toTask(b, 'text/b', 2));
+  return explainPrepared(
+    ruleEntries(rules),
+    preparedA,
+    preparedB,
+    {
+      defaultConfidence: options.defaultConfidence ?? DEFAULT_CONFIDENCE,
+      crossReferences: options.crossReferences ?? true,
+    },
+    options.corpus ?? corpusOf([preparedA.text, preparedB.text]),
+  );
 }

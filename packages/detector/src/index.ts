@@ -9,10 +9,21 @@
  * once. `explain(a, b)` shows every rule's verdict, as `chorale rules test` prints it.
  */
 export {
+  identifiersOf,
+  isStopWord,
+  isSubjectWord,
+  STOP_WORDS,
+  stem,
+  termOf,
+} from './analysis.js';
+export { corpusOf, countedTerms, DocumentFrequencies } from './corpus.js';
+export {
   CROSS_REFERENCE,
   CROSS_REFERENCE_CONFIDENCE,
   type CrossReferenceMatch,
   crossReference,
+  EXPLICIT_REFERENCE,
+  EXPLICIT_REFERENCE_CONFIDENCE,
   findReferences,
   normalizeRepository,
   type Reference,
@@ -30,10 +41,12 @@ export { InvalidRuleError, RuleFailedError } from './errors.js';
 export {
   DEFAULT_CONFIDENCE,
   type EvaluationOptions,
+  type ExplainOptions,
   type Explanation,
   explain,
   type RuleVerdict,
   type TaskInput,
   taskKey,
+  type VerdictEvidence,
 } from './evaluate.js';
 export { phraseTokens, type Tokens, taskFromText, taskText, tokenize } from './text.js';

@@ -1,4 +1,5 @@
 import type { TaskContext, TaskText } from '@chorale/core';
+import { identifiersOf, stem, termOf } from './analysis.js';
 
 /** Characters that belong to a word: letters, combining marks, digits; `_` and `-` join parts. */
 const CHUNK = /[\p{L}\p{M}\p{N}]+(?:[_-]+[\p{L}\p{M}\p{N}]+)*/gu;
@@ -60,6 +61,11 @@ class TokenizedTaskText implements TaskText {
   readonly task: TaskContext;
   readonly words: ReadonlySet<string>;
   readonly tokens: readonly string[];
+  readonly terms: ReadonlySet<string>;
+  readonly titleTerms: ReadonlySet<string>;
+  readonly identifiers: ReadonlySet<string>;
+  /** The stem of every word, stop words included (for `hasTerm`). */
+  readonly #stems = new Set<string>();
   /** Tokens joined by spaces, fields separated by FIELD_BREAK, for phrase look-ups. */
   readonly #joined: string;
   #sorted: string[] | undefined;
@@ -69,19 +75,42 @@ class TokenizedTaskText implements TaskText {
     const tokens: string[] = [];
     const words = new Set<string>();
     const fields: string[] = [];
+    const terms = new Set<string>();
+    const titleTerms = new Set<string>();
+    const identifiers = new Set<string>();
+    let title = true;
     for (const field of [task.title, task.description, ...(task.keywords ?? [])]) {
-      if (typeof field !== 'string' || field === '') continue;
+      if (typeof field !== 'string' || field === '') {
+        title = false;
+        continue;
+      }
       const start = tokens.length;
       addTokens(field, tokens, words);
+      for (let i = start; i < tokens.length; i++) {
+        this.#stems.add(stem(tokens[i]!));
+        const term = termOf(tokens[i]!);
+        if (term === undefined) continue;
+        terms.add(term);
+        if (title) titleTerms.add(term);
+      }
+      for (const identifier of identifiersOf(field)) identifiers.add(identifier);
       if (tokens.length > start) fields.push(tokens.slice(start).join(' '));
+      title = false;
     }
     this.tokens = tokens;
     this.words = words;
+    this.terms = terms;
+    this.titleTerms = titleTerms;
+    this.identifiers = identifiers;
     this.#joined = ` ${fields.join(` ${FIELD_BREAK} `)} `;
   }
 
   has(word: string): boolean {
     return word !== '' && this.words.has(word.toLowerCase());
+  }
+
+  hasTerm(word: string): boolean {
+    return word !== '' && this.#stems.has(stem(word));
   }
 
   find(words: Iterable<string>): string | undefined {

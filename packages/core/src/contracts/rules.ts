@@ -19,6 +19,25 @@ export interface TaskText {
   hasPhrase(phrase: string): boolean;
   /** Whether some word starts with `prefix` (for stems such as `implement` → implements, implementation). */
   hasPrefix(prefix: string): boolean;
+  /**
+   * The analysed terms of title, description and keywords: the stems of the words that can name
+   * a subject (stop words, issue-template boilerplate and bare numbers left out), so
+   * implement / implements / implementation are one term.
+   */
+  readonly terms: ReadonlySet<string>;
+  /** The terms of the title alone (a title names the subject; a description wanders). */
+  readonly titleTerms: ReadonlySet<string>;
+  /**
+   * Code names kept whole, lower-cased: camelCase (`AddLink` → `addlink`), snake_case and
+   * SCREAMING_CASE (`otel_sdk_disabled`, also without separators: `otelsdkdisabled`),
+   * kebab-case with a number (`ipip-402`), qualified names (`span.addlink`).
+   */
+  readonly identifiers: ReadonlySet<string>;
+  /**
+   * Whether the text has a word with the same stem (the argument is stemmed: `migration` finds
+   * "migrated", `implement` finds "implementation"); stop words count here, unlike in `terms`.
+   */
+  hasTerm(word: string): boolean;
 }
 
 /**
@@ -32,6 +51,16 @@ export interface CorpusStats {
   documentFrequency(term: string): number;
 }
 
+/** What a rule saw, for the dependency's evidence (the plan prompt quotes it). */
+export interface RuleEvidence {
+  /** The words, phrases or identifiers that matched in task a. */
+  a?: string[];
+  /** The words, phrases or identifiers that matched in task b. */
+  b?: string[];
+  /** One line per signal that added to the confidence, e.g. "rare shared identifier addlink". */
+  signals?: string[];
+}
+
 export interface RuleMatch {
   /** Human-readable explanation, e.g. "API definition and implementation dependency". */
   reason: string;
@@ -39,6 +68,8 @@ export interface RuleMatch {
   confidence?: number;
   /** Which task should be done first, where the rule can tell. */
   first?: 'a' | 'b';
+  /** What matched on each side, and the signals behind the confidence. */
+  evidence?: RuleEvidence;
 }
 
 export interface DependencyRule {
@@ -46,8 +77,12 @@ export interface DependencyRule {
   description: string;
   /** Words that make a task relevant to the rule (documentation, indexing and `rules test`). */
   keywords: string[];
-  /** Decides whether the two tasks depend on each other. Pure; must not throw. */
-  validate(a: TaskText, b: TaskText): RuleMatch | null;
+  /**
+   * Decides whether the two tasks depend on each other. Pure; must not throw. `corpus` tells
+   * how common a term is among the known tasks (the detector always passes it; a rule written
+   * for two arguments ignores it, and a caller may leave it out).
+   */
+  validate(a: TaskText, b: TaskText, corpus?: CorpusStats): RuleMatch | null;
 }
 
 /** A named set of rules, loaded like any other plugin; the built-in rules are one. */

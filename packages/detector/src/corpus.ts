@@ -1,0 +1,49 @@
+import type { CorpusStats, TaskText } from '@chorale/core';
+
+/** The counted terms of a task: its analysed terms and its identifiers, each once. */
+export function countedTerms(text: TaskText): Set<string> {
+  const terms = new Set<string>(text.terms);
+  for (const identifier of text.identifiers) terms.add(identifier);
+  return terms;
+}
+
+/**
+ * Document frequencies of the known tasks' terms and identifiers: how many tasks have each.
+ * The detector keeps one unless its CandidateSource counts them itself (an index does).
+ * Adding and removing a task is linear in its number of distinct terms.
+ */
+export class DocumentFrequencies implements CorpusStats {
+  readonly #counts = new Map<string, number>();
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  documentFrequency(term: string): number {
+    return this.#counts.get(term) ?? 0;
+  }
+
+  add(text: TaskText): void {
+    this.#size += 1;
+    for (const term of countedTerms(text)) {
+      this.#counts.set(term, (this.#counts.get(term) ?? 0) + 1);
+    }
+  }
+
+  remove(text: TaskText): void {
+    this.#size = Math.max(0, this.#size - 1);
+    for (const term of countedTerms(text)) {
+      const count = (this.#counts.get(term) ?? 0) - 1;
+      if (count > 0) this.#counts.set(term, count);
+      else this.#counts.delete(term);
+    }
+  }
+}
+
+/** The corpus of just these tasks (for `explain` on two bare texts: nothing is rare there). */
+export function corpusOf(texts: readonly TaskText[]): DocumentFrequencies {
+  const corpus = new DocumentFrequencies();
+  for (const text of texts) corpus.add(text);
+  return corpus;
+}
