@@ -3,8 +3,9 @@
  *
  * The core of Chorale: the domain model (re-exported from `@chorale/protocol`), the plugin
  * contracts (Transport, Planner, RulePack, SlurpSink, SessionStore) with their specification
- * version, the MetaCoordinator session engine and its policies, and the embedded defaults: an
- * in-memory bus and an in-memory session store. No network, no LLM, no file system.
+ * version, the MetaCoordinator session engine and its policies (planner chain with plan cache
+ * and token budget, secret redaction), and the embedded defaults: an in-memory bus and an
+ * in-memory session store. No network, no LLM, no file system.
  */
 export * from '@chorale/protocol';
 export * from './contracts/components.js';
@@ -21,6 +22,7 @@ export * from './coordinator/planner-chain.js';
 export * from './memory/memory-store.js';
 export * from './memory/memory-transport.js';
 export * from './prompt/index.js';
+export * from './redaction/redact.js';
 export * from './session/classify.js';
 export * from './session/consensus.js';
 export * from './session/events.js';

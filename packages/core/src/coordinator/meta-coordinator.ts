@@ -6,6 +6,7 @@ import {
   type Envelope,
   type HmmmMessage,
   type Message,
+  type PlanProvenance,
   type PlanSections,
   type SessionType,
   type SlurpEvent,
@@ -28,6 +29,7 @@ import type { SlurpSink } from '../contracts/sink.js';
 import type { SessionStore } from '../contracts/store.js';
 import type { MessageMeta, Transport } from '../contracts/transport.js';
 import { MemorySessionStore } from '../memory/memory-store.js';
+import type { RedactionFinding, SecretKind } from '../redaction/redact.js';
 import { classifyReply } from '../session/classify.js';
 import { evaluateConsensus } from '../session/consensus.js';
 import type { NewSessionEvent } from '../session/events.js';
@@ -40,7 +42,16 @@ import {
 } from '../session/state.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { type CoordinatorOptions, DEFAULT_COORDINATOR_OPTIONS } from './options.js';
+import { PlanCache } from './plan-cache.js';
 import { NoPlanError, runPlannerChain } from './planner-chain.js';
+import {
+  type Redacted,
+  redactMessage,
+  redactPlan,
+  redactPlanRequest,
+  redactSlurpEvent,
+} from './redact-message.js';
+import { TokenBudget } from './token-budget.js';
 
 export class SessionNotFoundError extends ChoraleError {
   constructor(sessionId: string) {
@@ -75,12 +86,23 @@ export type CoordinatorDropReason =
   | 'sink_failed'
   | 'listener_error';
 
+/**
+ * Where a secret was redacted: in a plan request (before any planner), in a planner's answer
+ * (before it is recorded), in a published message, or in a SLURP event (before the sinks).
+ */
+export type RedactionTarget = 'prompt' | 'plan' | 'publish' | 'slurp';
+
 /** What the coordinator reports to monitors (CLI output, dashboard, metrics, tests). */
 export interface CoordinatorEvents {
   task_claimed: [task: TaskContext];
   dependency_detected: [dependency: TaskDependency];
   session_opened: [session: CoordinationSession];
-  coordination_plan: [session: CoordinationSession, plan: CoordinationMessage];
+  /** A plan or counter-proposal was recorded; `provenance` for plans from the planner chain (or adopted with one). */
+  coordination_plan: [
+    session: CoordinationSession,
+    plan: CoordinationMessage,
+    provenance: PlanProvenance | undefined,
+  ];
   message: [session: CoordinationSession, message: CoordinationMessage];
   resolution: [session: CoordinationSession, reason: string];
   escalation: [session: CoordinationSession, reason: string];
@@ -89,6 +111,8 @@ export interface CoordinatorEvents {
   /** Every envelope received (`in`, after validation) or published (`out`). */
   wire: [envelope: Envelope, direction: 'in' | 'out'];
   drop: [reason: CoordinatorDropReason, detail: string];
+  /** Secrets were replaced in text on its way to a planner, into a plan, onto the mesh or to the sinks. */
+  redaction: [target: RedactionTarget, findings: RedactionFinding[]];
   /** One run of the detector on a claim: how long it took (wall time, ms) and what it found. */
   detector_run: [durationMs: number, dependencies: number];
 }
@@ -164,6 +188,9 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   readonly #takeovers = new Map<string, TimerHandle>();
   readonly #earlyPlans = new Map<string, Extract<HmmmMessage, { type: 'coordination_plan' }>>();
   readonly #drops: Partial<Record<CoordinatorDropReason, number>> = {};
+  readonly #redactions: Partial<Record<SecretKind, number>> = {};
+  readonly #planCache: PlanCache;
+  readonly #tokenBudget: TokenBudget;
   #storeChain: Promise<void> = Promise.resolve();
   #cleanupTimer: TimerHandle | undefined;
   #unsubscribe: (() => void)[] = [];
@@ -175,6 +202,11 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       ...DEFAULT_COORDINATOR_OPTIONS,
       ...init.options,
       topics: { ...DEFAULT_COORDINATOR_OPTIONS.topics, ...init.options?.topics },
+      plannerCache: {
+        ...DEFAULT_COORDINATOR_OPTIONS.plannerCache,
+        ...init.options?.plannerCache,
+      },
+      tokenBudget: { ...DEFAULT_COORDINATOR_OPTIONS.tokenBudget, ...init.options?.tokenBudget },
     };
     this.#transport = init.transport;
     this.#detector = init.detector;
@@ -184,6 +216,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     this.#clock = init.clock ?? systemClock;
     this.#ids = init.ids ?? randomIds;
     this.#log = init.logger ?? silentLogger;
+    this.#planCache = new PlanCache(this.options.plannerCache, this.#clock);
+    this.#tokenBudget = new TokenBudget(this.options.tokenBudget, this.#clock);
     this.#queue = new KeyedQueue((session, error) =>
       this.#log.error({ session, error: (error as Error).message }, 'session work failed'),
     );
@@ -274,6 +308,28 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   /** Valid messages dropped by the coordinator, by reason. */
   drops(): Partial<Record<CoordinatorDropReason, number>> {
     return { ...this.#drops };
+  }
+
+  /** Secrets redacted since the start, by kind (requests, plans, published messages, SLURP events). */
+  redactions(): Partial<Record<SecretKind, number>> {
+    return { ...this.#redactions };
+  }
+
+  /**
+   * The planner chain's counters: plan cache hits, misses and size; tokens spent in the last
+   * (sliding) hour and since the start.
+   */
+  plannerStats(): {
+    cache: { hits: number; misses: number; size: number };
+    tokens: { lastHour: number; total: number };
+  } {
+    return {
+      cache: this.#planCache.stats(),
+      tokens: {
+        lastHour: this.#tokenBudget.spentInLastHour(),
+        total: this.#tokenBudget.totalSpent,
+      },
+    };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -633,30 +689,36 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     const controller = new AbortController();
     this.#planning.set(session.sessionId, controller);
     try {
-      const outcome = await runPlannerChain(
-        this.#planners,
-        {
-          sessionId: session.sessionId,
-          sessionType: session.type,
-          ...(session.dependency ? { dependency: session.dependency } : {}),
-          tasks: session.tasksInvolved,
-          participants: Object.values(session.participants),
-          reason: session.reason,
-        },
-        {
-          timeoutMs: this.options.plannerTimeout,
-          clock: this.#clock,
-          logger: this.#log,
-          signal: controller.signal,
-        },
-      );
+      const request = this.#redacted('prompt', redactPlanRequest, {
+        sessionId: session.sessionId,
+        sessionType: session.type,
+        ...(session.dependency ? { dependency: session.dependency } : {}),
+        tasks: session.tasksInvolved,
+        participants: Object.values(session.participants),
+        reason: session.reason,
+      });
+      const outcome = await runPlannerChain(this.#planners, request, {
+        timeoutMs: this.options.plannerTimeout,
+        clock: this.#clock,
+        logger: this.#log,
+        signal: controller.signal,
+        cache: this.#planCache,
+        budget: this.#tokenBudget,
+      });
       if (session.status !== 'active' || session.planRevision > 0) return;
+      const plan = this.#redacted('plan', redactPlan, {
+        text: outcome.plan.text,
+        sections: outcome.plan.sections,
+        provenance: outcome.provenance,
+      });
       await this.#addPlan(
         session,
         this.options.agentId,
-        outcome.plan.text,
-        outcome.plan.sections,
+        plan.text,
+        plan.sections,
         outcome.planner,
+        true,
+        plan.provenance,
       );
     } catch (error) {
       if (controller.signal.aborted) return;
@@ -683,6 +745,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     sections: PlanSections | undefined,
     planner: string | undefined,
     publish = true,
+    provenance?: PlanProvenance,
   ): Promise<void> {
     const now = this.#clock.now();
     const revision = session.planRevision + 1;
@@ -706,9 +769,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       author,
       ...(planner ? { planner } : {}),
       ...(sections ? { sections } : {}),
+      ...(provenance ? { provenance } : {}),
       message,
     });
-    this.#emit('coordination_plan', session, message);
+    this.#emit('coordination_plan', session, message, provenance);
     if (publish) {
       await this.#publish({
         type: 'coordination_plan',
@@ -716,6 +780,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
         plan: text,
         planRevision: revision,
         ...(sections ? { sections } : {}),
+        ...(provenance ? { provenance } : {}),
         tasksInvolved: session.tasksInvolved,
         participants: session.participants,
         message:
@@ -752,6 +817,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       message.sections,
       'remote',
       false,
+      message.provenance,
     );
   }
 
@@ -886,7 +952,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     } else {
       this.#emit('closed', session, reason);
     }
-    await this.#emitSlurp(toSlurpEvent(session, this.#clock.now()));
+    this.#tokenBudget.forget(session.sessionId);
+    await this.#emitSlurp(
+      this.#redacted('slurp', redactSlurpEvent, toSlurpEvent(session, this.#clock.now())),
+    );
   }
 
   /** Writes the SLURP event to every sink, then tells monitors (so `slurp` means "written"). */
@@ -984,7 +1053,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     return next;
   }
 
-  async #publish(message: Message): Promise<void> {
+  async #publish(original: Message): Promise<void> {
+    const message = this.#redacted('publish', redactMessage, original);
     const envelope: Envelope = {
       from: this.#transport.peerId,
       timestamp: this.#clock.now(),
@@ -997,6 +1067,21 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     } catch (error) {
       this.#drop('publish_failed', `${message.type}: ${(error as Error).message}`);
     }
+  }
+
+  /** `redact(value)` when redaction is on (counting and reporting what it replaced), else `value`. */
+  #redacted<T>(target: RedactionTarget, redact: (value: T) => Redacted<T>, value: T): T {
+    if (!this.options.redaction) return value;
+    const result = redact(value);
+    if (result.findings.length === 0) return value;
+    for (const { kind, count } of result.findings)
+      this.#redactions[kind] = (this.#redactions[kind] ?? 0) + count;
+    this.#log.warn(
+      { target, findings: result.findings.map((f) => `${f.kind}×${f.count}`).join(', ') },
+      'secrets redacted',
+    );
+    this.#emit('redaction', target, result.findings);
+    return result.value;
   }
 
   /** Runs session work in order, one task at a time per session. */

@@ -1,4 +1,6 @@
 import { DEFAULT_TOPICS } from '@chorale/protocol';
+import { DEFAULT_PLAN_CACHE, type PlanCacheOptions } from './plan-cache.js';
+import { DEFAULT_TOKEN_BUDGET, type TokenBudgetOptions } from './token-budget.js';
 
 const MINUTE = 60_000;
 
@@ -23,6 +25,23 @@ export interface CoordinatorOptions {
    * coordinator) waits for the lead's plan before planning itself. Default 10 s.
    */
   planTakeoverDelay: number;
+  /**
+   * Plans of token-spending planners (`usesTokens`) reused for the same request (same tasks'
+   * content, relationship, planner and model) within `ttl`. Default 1 h, 1000 plans;
+   * `maxEntries: 0` turns it off.
+   */
+  plannerCache: PlanCacheOptions;
+  /**
+   * Tokens the planners may spend per session and per sliding hour; when spent, the chain
+   * skips token-spending planners (the template planner still plans). 0 is no limit.
+   * Default 20 000 per session, 500 000 per hour.
+   */
+  tokenBudget: TokenBudgetOptions;
+  /**
+   * Redact secrets (keys, tokens, passwords, private keys) from plan requests, published
+   * messages and SLURP events. Default true.
+   */
+  redaction: boolean;
   topics: { coordination: string; metaDiscussion: string };
   /** Name the coordinator's own messages (the plan) are written under. */
   agentId: string;
@@ -37,6 +56,9 @@ export const DEFAULT_COORDINATOR_OPTIONS: CoordinatorOptions = {
   inactiveAfter: 120 * MINUTE,
   plannerTimeout: 30_000,
   planTakeoverDelay: 10_000,
+  plannerCache: { ...DEFAULT_PLAN_CACHE },
+  tokenBudget: { ...DEFAULT_TOKEN_BUDGET },
+  redaction: true,
   topics: { ...DEFAULT_TOPICS },
   agentId: 'meta_coordinator',
 };

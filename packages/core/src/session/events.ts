@@ -1,6 +1,7 @@
 import type {
   CoordinationMessage,
   Participant,
+  PlanProvenance,
   PlanSections,
   SessionType,
   TaskContext,
@@ -52,6 +53,8 @@ export interface PlanAdded extends EventBase {
   author: string;
   planner?: string;
   sections?: PlanSections;
+  /** The planner chain's record (coordinator plans), or the one published with an adopted plan. */
+  provenance?: PlanProvenance;
   message: CoordinationMessage;
 }
 

@@ -42,6 +42,7 @@ export function toSlurpEvent(session: CoordinationSession, now: number): SlurpEv
           }
         : {}),
       planRevision: session.planRevision,
+      ...(session.planProvenance ? { planProvenance: session.planProvenance } : {}),
       ...(session.decidedBy ? { decidedBy: session.decidedBy } : {}),
     },
   };

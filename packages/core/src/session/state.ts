@@ -1,6 +1,7 @@
 import type {
   CoordinationMessage,
   Participant,
+  PlanProvenance,
   PlanSections,
   SessionStatus,
   SessionType,
@@ -27,6 +28,8 @@ export interface CoordinationSession {
   dependencyKey?: string;
   /** Revision of the plan under discussion; 0 until the first plan. */
   planRevision: number;
+  /** Where the coordinator's plan came from (the planner chain's record); absent until then. */
+  planProvenance?: PlanProvenance;
   /** Number of events folded so far: the `seq` of the next event. */
   eventCount: number;
   closedAt?: number;
@@ -81,6 +84,7 @@ export function applyEvent(
       break;
     case 'plan_added':
       session.planRevision = event.revision;
+      if (event.provenance) session.planProvenance = event.provenance;
       session.messages.push(event.message);
       session.plans = session.plans ?? [];
       session.plans.push({
