@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import {
   ChoraleError,
   PLAN_SECTIONS_JSON_SCHEMA,
@@ -301,6 +302,29 @@ describe('anthropicPlanner: retries', () => {
     await clock.advance(10_000);
     expect(server.requests).toHaveLength(1);
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('@anthropic-ai/sdk retry behaviour (why the planner turns it off)', () => {
+  it('the SDK alone retries a 408 and follows retry-after-ms; the planner sends it once', async () => {
+    const timeout = {
+      kind: 'json',
+      status: 408,
+      body: { type: 'error', error: { type: 'timeout_error', message: 'Request timeout' } },
+      headers: { 'retry-after-ms': '1' },
+    } as const;
+    server.respondWith(timeout);
+    const sdk = new Anthropic({ apiKey: KEY, baseURL: server.url, maxRetries: 2 });
+    await expect(
+      sdk.messages.create({
+        model: 'm',
+        max_tokens: 1,
+        messages: [{ role: 'user', content: 'x' }],
+      }),
+    ).rejects.toMatchObject({ status: 408 });
+    expect(server.requests).toHaveLength(3);
+    await expect(planner().plan(apiRequest(), signal())).rejects.toMatchObject({ status: 408 });
+    expect(server.requests).toHaveLength(4);
   });
 });
 
