@@ -1,0 +1,198 @@
+/**
+ * `pnpm bench:detector [--json] [--sizes 1000,10000,100000,1000000] [--samples 1000]
+ *  [--reference-samples 200] [--seed 1] [--rules <module>]`
+ *
+ * For each number N of known tasks (synthetic, see `synthetic.ts`):
+ * - loads N tasks into a DependencyDetector with the standard rules (its default candidate
+ *   source, the TermIndex), then measures the heap it holds (after a full GC, minus the heap
+ *   before, divided by N) and times `register()` of `--samples` new tasks (p50, p99);
+ * - loads the same N tasks into the reference's loop (every known task × every rule, substring
+ *   tests; see `reference.ts`) and times `--reference-samples` registrations (p50);
+ * - prints one JSON object per N with `--json`, else a table.
+ *
+ * Run with `node --expose-gc` (the root script does) so the heap figures are exact.
+ */
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { DependencyRule, RulePack } from '@chorale/core';
+import { DependencyDetector } from '../detector.js';
+import { TermIndex } from '../index/term-index.js';
+import { ReferenceDetector } from './reference.js';
+import { syntheticTask } from './synthetic.js';
+
+interface Args {
+  json: boolean;
+  sizes: number[];
+  samples: number;
+  referenceSamples: number;
+  seed: number;
+  rules: string;
+}
+
+export interface DetectorBenchResult {
+  tasks: number;
+  indexed: {
+    p50_us: number;
+    p99_us: number;
+    bytes_per_task: number;
+    /** Mean candidates a timed registration compared (at most the index's maxCandidates). */
+    candidates_mean: number;
+    /** Mean dependencies a timed registration reported. */
+    found_mean: number;
+  };
+  reference: { p50_us: number; samples: number };
+  speedup: number;
+}
+
+const DEFAULT_RULES = new URL('../../../../plugins/rules-standard/dist/index.js', import.meta.url);
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    json: false,
+    sizes: [1_000, 10_000, 100_000, 1_000_000],
+    samples: 1000,
+    referenceSamples: 200,
+    seed: 1,
+    rules: DEFAULT_RULES.href,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const count = (v: string) => {
+      const n = Number(v.replace(/_/g, ''));
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: ${v} is not a positive integer`);
+      return n;
+    };
+    if (flag === '--json') args.json = true;
+    else if (flag === '--sizes') args.sizes = value().split(',').map(count);
+    else if (flag === '--samples') args.samples = count(value());
+    else if (flag === '--reference-samples') args.referenceSamples = count(value());
+    else if (flag === '--seed') args.seed = count(value());
+    else if (flag === '--rules') args.rules = pathToFileURL(value()).href;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return args;
+}
+
+async function loadRules(url: string): Promise<RulePack | DependencyRule[]> {
+  const module = (await import(url)) as {
+    standardRules?: () => RulePack;
+    default?: { create?: (options: object, components: object) => RulePack };
+  };
+  if (module.standardRules) return module.standardRules();
+  const pack = module.default?.create?.({}, {});
+  if (pack) return pack;
+  throw new Error(`${url} exports no rule pack`);
+}
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run with node --expose-gc (pnpm bench:detector does)');
+  collect();
+  collect();
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+function measureIndexed(
+  rules: RulePack | DependencyRule[],
+  n: number,
+  samples: number,
+  seed: number,
+): DetectorBenchResult['indexed'] {
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const ruleList = Array.isArray(rules) ? rules : [...rules.rules];
+  // What the detector makes by default, made here to read its counters.
+  const index = new TermIndex({ rules: () => ruleList });
+  let detector: DependencyDetector | undefined = new DependencyDetector({
+    rules: Array.isArray(rules) ? rules : [rules],
+    candidates: index,
+  });
+  for (let i = 0; i < n; i++) detector.register(syntheticTask(i, { seed }));
+  gc();
+  const bytesPerTask = (process.memoryUsage().heapUsed - before) / n;
+
+  const times = new Float64Array(samples);
+  let found = 0;
+  const served = index.counters().candidates;
+  for (let s = 0; s < samples; s++) {
+    const task = syntheticTask(n + s, { seed });
+    const start = performance.now();
+    found += detector.register(task).length;
+    times[s] = (performance.now() - start) * 1000;
+  }
+  const candidates = (index.counters().candidates - served) / samples;
+  detector = undefined;
+  times.sort();
+  return {
+    p50_us: round(percentile(times, 0.5)),
+    p99_us: round(percentile(times, 0.99)),
+    bytes_per_task: Math.round(bytesPerTask),
+    candidates_mean: round(candidates, 2),
+    found_mean: round(found / samples, 3),
+  };
+}
+
+function measureReference(n: number, samples: number, seed: number): number {
+  let reference: ReferenceDetector | undefined = new ReferenceDetector();
+  for (let i = 0; i < n; i++) reference.load(syntheticTask(i, { seed }));
+  const times = new Float64Array(samples);
+  for (let s = 0; s < samples; s++) {
+    const task = syntheticTask(n + s, { seed });
+    const start = performance.now();
+    reference.register(task);
+    times[s] = (performance.now() - start) * 1000;
+  }
+  reference = undefined;
+  times.sort();
+  return percentile(times, 0.5);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const rules = await loadRules(args.rules);
+  const results: DetectorBenchResult[] = [];
+  if (!args.json) {
+    process.stdout.write(
+      'known tasks | indexed p50 µs | p99 µs | bytes/task | candidates | reference p50 µs | speed-up\n',
+    );
+  }
+  for (const n of args.sizes) {
+    const indexed = measureIndexed(rules, n, args.samples, args.seed);
+    gc();
+    const referenceP50 = measureReference(n, args.referenceSamples, args.seed);
+    gc();
+    const result: DetectorBenchResult = {
+      tasks: n,
+      indexed,
+      reference: { p50_us: round(referenceP50), samples: args.referenceSamples },
+      speedup: round(referenceP50 / indexed.p50_us),
+    };
+    results.push(result);
+    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      process.stdout.write(
+        `${String(n).padStart(11)} | ${String(indexed.p50_us).padStart(14)} | ${String(indexed.p99_us).padStart(6)} | ${String(indexed.bytes_per_task).padStart(10)} | ${String(indexed.candidates_mean).padStart(10)} | ${String(result.reference.p50_us).padStart(16)} | ${result.speedup}x\n`,
+      );
+    }
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`bench:detector: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,57 @@
+import type { DependencyRule, TaskText } from '@chorale/core';
+import { countedTerms } from '../corpus.js';
+import type { KnownTask } from '../detector.js';
+
+/** Prefix of the terms that are not words: they never collide with a word of a text. */
+const RULE_TERM = '\u0001rule:';
+const REFERENCE_TERM = '\u0001ref:';
+
+/**
+ * The terms of a text that the index posts and counts: its analysed terms (stems, stop words
+ * left out) and identifiers, as the detector's corpus statistics count them. The one place that
+ * decides what a term is for the index.
+ */
+export function textTerms(text: TaskText): Iterable<string> {
+  return countedTerms(text);
+}
+
+/**
+ * The terms that tie a task to explicit references: its own id (`org/repo#12`, and `repo#12`
+ * for a repository given without its owner) and every reference in its text. A task that cites
+ * another shares one of these with it.
+ */
+export function referenceTerms(task: KnownTask): string[] {
+  const terms: string[] = [];
+  const id = String(task.task.taskId).toLowerCase();
+  if (id.includes('#')) terms.push(`${REFERENCE_TERM}${id}`);
+  else if (task.repository !== '') terms.push(`${REFERENCE_TERM}${task.repository}#${id}`);
+  for (const ref of task.refs) {
+    terms.push(`${REFERENCE_TERM}${ref.repository}#${ref.id}`);
+    const slash = ref.repository.lastIndexOf('/');
+    if (slash >= 0) terms.push(`${REFERENCE_TERM}${ref.repository.slice(slash + 1)}#${ref.id}`);
+  }
+  return terms;
+}
+
+export function isReferenceTerm(term: string): boolean {
+  return term.startsWith(REFERENCE_TERM);
+}
+
+/** The rules a task is relevant to: one term per rule whose keywords the text has. */
+export function ruleTerms(
+  text: TaskText,
+  rules: readonly Pick<DependencyRule, 'name' | 'keywords'>[],
+): string[] {
+  const terms: string[] = [];
+  for (const rule of rules) {
+    if (rule.keywords.some((k) => (k.includes(' ') ? text.hasPhrase(k) : text.has(k)))) {
+      terms.push(`${RULE_TERM}${rule.name}`);
+    }
+  }
+  return terms;
+}
+
+/** Whether a term is one of the text's own (a word), not a rule's or a reference's. */
+export function isTextTerm(term: string): boolean {
+  return !term.startsWith('\u0001');
+}
