@@ -9,3 +9,4 @@
 export { createProgram, main } from './cli.js';
 export { type ChoraleNode, createNode } from './compose.js';
 export { type DemoResult, runDemo } from './demo/run-demo.js';
+export { AGREE, DEFAULT_SCENARIO, type DemoStep, type Line } from './demo/scenario.js';
