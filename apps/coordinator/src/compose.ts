@@ -72,6 +72,9 @@ export async function createNode(
       ...config.session,
       coordinationHops: config.detector.coordinationHops,
       topics: config.topics,
+      plannerCache: config.plannerCache,
+      tokenBudget: config.tokenBudget,
+      redaction: config.redaction,
     },
   });
   let closed = false;
@@ -108,8 +111,24 @@ export function logActivity(coordinator: MetaCoordinator, logger: Logger): void 
       'session opened',
     ),
   );
-  coordinator.on('coordination_plan', (s, m) =>
-    logger.info({ session: s.sessionId, revision: m.planRevision, author: m.fromAgentId }, 'plan'),
+  coordinator.on('coordination_plan', (s, m, provenance) =>
+    logger.info(
+      {
+        session: s.sessionId,
+        revision: m.planRevision,
+        author: m.fromAgentId,
+        ...(provenance
+          ? {
+              planner: provenance.planner,
+              ...(provenance.cached ? { cached: true } : {}),
+              ...(provenance.failures.length > 0
+                ? { failed: provenance.failures.map((f) => `${f.planner}: ${f.error}`) }
+                : {}),
+            }
+          : {}),
+      },
+      'plan',
+    ),
   );
   coordinator.on('message', (s, m) =>
     logger.info({ session: s.sessionId, agent: m.fromAgentId, type: m.messageType }, 'reply'),

@@ -36,6 +36,9 @@ describe('parseConfig', () => {
       },
       detector: { coordinationHops: 3 },
       topics: { coordination: 'CHORUS/coordination/v1', metaDiscussion: 'hmmm/meta-discussion/v1' },
+      plannerCache: { ttl: 3_600_000, maxEntries: 1_000 },
+      tokenBudget: { perSession: 20_000, perHour: 500_000 },
+      redaction: true,
       http: { listen: '127.0.0.1:7700' },
       maxMessageBytes: 65_536,
       logLevel: 'info',
@@ -289,6 +292,57 @@ describe('the http key', () => {
     expect(parseListen('[::1]:0')).toEqual({ host: '::1', port: 0 });
     expect(parseListen('localhost:80')).toEqual({ host: 'localhost', port: 80 });
     expect(parseListen('::1:80')).toBeUndefined();
+  });
+});
+
+describe('the planner chain keys: plannerCache, tokenBudget, redaction', () => {
+  it('takes a cache TTL as a duration, entry and token counts, 0 for off or no limit', () => {
+    const config = parseConfig({
+      plannerCache: { ttl: '30m', maxEntries: 0 },
+      tokenBudget: { perSession: 0, perHour: 100_000 },
+      redaction: false,
+    });
+    expect(config.plannerCache).toEqual({ ttl: 1_800_000, maxEntries: 0 });
+    expect(config.tokenBudget).toEqual({ perSession: 0, perHour: 100_000 });
+    expect(config.redaction).toBe(false);
+    expect(parseConfig({ plannerCache: { ttl: 90_000 } }).plannerCache).toEqual({
+      ttl: 90_000,
+      maxEntries: 1_000,
+    });
+    expect(parseConfig({ tokenBudget: { perHour: 1 } }).tokenBudget).toEqual({
+      perSession: 20_000,
+      perHour: 1,
+    });
+  });
+
+  it('names the key of every bad value', () => {
+    const error = problemsOf({
+      plannerCache: { ttl: 'soon', maxEntries: -1 },
+      tokenBudget: { perSession: 1.5, perHour: '500k' },
+      redaction: 'yes',
+    });
+    expect(error.problems).toEqual([
+      { path: 'plannerCache.ttl', message: expect.stringMatching(/^expected a duration/) },
+      {
+        path: 'plannerCache.maxEntries',
+        message: 'expected a non-negative integer (0 turns the cache off), got -1',
+      },
+      {
+        path: 'tokenBudget.perSession',
+        message: 'expected a non-negative integer of tokens (0 for no limit), got 1.5',
+      },
+      {
+        path: 'tokenBudget.perHour',
+        message: 'expected a non-negative integer of tokens (0 for no limit), got "500k"',
+      },
+      { path: 'redaction', message: 'expected true or false, got "yes"' },
+    ]);
+    expect(() => parseConfig({ tokenBudget: { perHours: 5 } })).toThrow(
+      /tokenBudget\.perHours: unknown key \(did you mean "perHour"\?\)/,
+    );
+    expect(() => parseConfig({ plannerCahce: {} })).toThrow(
+      /plannerCahce: unknown key \(did you mean "plannerCache"\?\)/,
+    );
   });
 });
 

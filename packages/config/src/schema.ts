@@ -72,6 +72,17 @@ const topicsSchema = z.strictObject({
   metaDiscussion: text('a topic name').default('hmmm/meta-discussion/v1'),
 });
 
+const plannerCacheSchema = z.strictObject({
+  ttl: duration.prefault('1h'),
+  maxEntries: integer(0, 'a non-negative integer (0 turns the cache off)').default(1_000),
+});
+
+const TOKENS = 'a non-negative integer of tokens (0 for no limit)';
+const tokenBudgetSchema = z.strictObject({
+  perSession: integer(0, TOKENS).default(20_000),
+  perHour: integer(0, TOKENS).default(500_000),
+});
+
 const LISTEN =
   'a "host:port" address such as "127.0.0.1:7700" ("[::1]:7700" for IPv6, port 0 for any free port)';
 
@@ -108,6 +119,12 @@ export const configSchema = z.strictObject(
     session: sessionSchema.prefault({}),
     detector: detectorSchema.prefault({}),
     topics: topicsSchema.prefault({}),
+    /** Plans of LLM planners reused for the same dependency within `ttl`. */
+    plannerCache: plannerCacheSchema.prefault({}),
+    /** Tokens the LLM planners may spend; when spent the chain skips them. */
+    tokenBudget: tokenBudgetSchema.prefault({}),
+    /** Secrets redacted from prompts, published messages and SLURP events. */
+    redaction: z.boolean({ error: expected('true or false') }).default(true),
     /** The HTTP server of `chorale start` (API, dashboard, metrics, health); `false` turns it off. */
     http: z
       .union([z.literal(false), httpSchema], { error: expected('false or { listen, token }') })
@@ -154,6 +171,11 @@ export interface ResolvedConfig {
   };
   detector: { coordinationHops: number };
   topics: { coordination: string; metaDiscussion: string };
+  /** Plan cache of the LLM planners: TTL in ms, entries at most (0: off). */
+  plannerCache: { ttl: number; maxEntries: number };
+  /** Tokens per session and per sliding hour (0: no limit). */
+  tokenBudget: { perSession: number; perHour: number };
+  redaction: boolean;
   /** The HTTP server of `chorale start`, or false when turned off. */
   http: false | { listen: string; token?: string };
   maxMessageBytes: number;
@@ -283,6 +305,8 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
       session: sessionSchema,
       detector: detectorSchema,
       topics: topicsSchema,
+      plannerCache: plannerCacheSchema,
+      tokenBudget: tokenBudgetSchema,
       http: httpSchema,
     }[String(path[0])];
     if (nested) return Object.keys(nested.shape);
