@@ -27,7 +27,12 @@
  *
  * Every 4xx/5xx answer is {@link errorBody}; a validation error names the field in `field`.
  */
-import { COORDINATION_MESSAGE_TYPES, SESSION_STATUSES, SESSION_TYPES } from '@chorale/protocol';
+import {
+  COORDINATION_MESSAGE_TYPES,
+  parseRfc3339,
+  SESSION_STATUSES,
+  SESSION_TYPES,
+} from '@chorale/protocol';
 import { z } from 'zod';
 
 const time = z.string().describe('RFC 3339 timestamp');
@@ -79,7 +84,12 @@ export const taskClaim = z
     description: z.string().max(32_000).optional(),
     keywords: z.array(z.string().max(200)).max(200).nullish(),
     agent_id: z.string().min(1).max(256),
-    claimed_at: z.union([z.string(), z.number().nonnegative()]).optional(),
+    claimed_at: z
+      .union([z.string(), z.number().nonnegative()])
+      .refine((v) => typeof v === 'number' || parseRfc3339(v) !== undefined, {
+        error: 'expected an RFC 3339 timestamp or unix seconds',
+      })
+      .optional(),
   })
   .meta({ id: 'TaskClaim' });
 export type TaskClaim = z.input<typeof taskClaim>;
