@@ -54,6 +54,10 @@ export class NodeMetrics {
     this.#clock = options.clock;
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'chorale_' });
+    // Gauges named like counters, which promtool refuses; the same counts by type remain
+    // (chorale_nodejs_active_handles{type} and the like).
+    for (const name of ['active_handles_total', 'active_requests_total', 'active_resources_total'])
+      this.registry.removeSingleMetric(`chorale_nodejs_${name}`);
 
     new Gauge({
       name: 'chorale_info',

@@ -185,13 +185,11 @@ export async function startHttpServer(
     return send(500, 'internal', ChoraleError.isInstance(error) ? error.message : 'internal error');
   });
   app.setNotFoundHandler((request, reply) => {
-    reply
-      .status(404)
-      .send({
-        status: 404,
-        code: 'not_found',
-        message: `no route ${request.method} ${request.url.split('?')[0]}`,
-      });
+    reply.status(404).send({
+      status: 404,
+      code: 'not_found',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    });
   });
 
   if (token) {
