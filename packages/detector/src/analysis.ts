@@ -9,7 +9,8 @@
  * Words that say nothing about *what* a task touches: English function words; the verbs of
  * every task title (add, fix, update, implement, support); words of issue and pull-request
  * templates ("What is the current behavior?", "Does this PR introduce a breaking change?",
- * "Steps to reproduce"); and the parts of URLs. Two tasks sharing only these share no subject.
+ * "Steps to reproduce"), conventional-commit types (`feat(gateway):`, `chore:`) and the parts of
+ * URLs. Two tasks sharing only these share no subject.
  */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   `a about above after again against all also am an and any are as at be because been before
@@ -35,7 +36,8 @@ introduce introduces breaking checklist checked describe described summary detai
 context additional motivation reproduce steps step screenshot screenshots proposed
 info information following follow able possible think maybe seems seem already instead even
 e.g i.e eg ie cc fyi lgtm ptal nit closes close closed resolves resolve resolved
-http https www com org io html md github gitlab`.split(/\s+/),
+http https www com org io html md github gitlab
+feat chore refactor ci style revert wip`.split(/\s+/),
 );
 
 /**
@@ -155,11 +157,12 @@ export function isStopWord(word: string): boolean {
 }
 
 /**
- * Whether a lower-cased word can name a subject: not a stop word, two characters or more, not
- * a bare number.
+ * Whether a lower-cased word can name a subject: not a stop word, three characters or more
+ * (two-letter words are mostly abbreviations of many things: `ms`, `vs`, `go`), not a bare
+ * number.
  */
 export function isSubjectWord(word: string): boolean {
-  return word.length >= 2 && !/^\p{N}+$/u.test(word) && !isStopWord(word);
+  return word.length >= 3 && !/^\p{N}+$/u.test(word) && !isStopWord(word);
 }
 
 /**

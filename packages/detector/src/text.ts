@@ -63,6 +63,7 @@ class TokenizedTaskText implements TaskText {
   readonly tokens: readonly string[];
   readonly terms: ReadonlySet<string>;
   readonly titleTerms: ReadonlySet<string>;
+  readonly titlePhrases: ReadonlySet<string>;
   readonly identifiers: ReadonlySet<string>;
   /** The stem of every word, stop words included (for `hasTerm`). */
   readonly #stems = new Set<string>();
@@ -77,6 +78,7 @@ class TokenizedTaskText implements TaskText {
     const fields: string[] = [];
     const terms = new Set<string>();
     const titleTerms = new Set<string>();
+    const titlePhrases = new Set<string>();
     const identifiers = new Set<string>();
     let title = true;
     for (const field of [task.title, task.description, ...(task.keywords ?? [])]) {
@@ -86,12 +88,18 @@ class TokenizedTaskText implements TaskText {
       }
       const start = tokens.length;
       addTokens(field, tokens, words);
+      let previous: string | undefined;
       for (let i = start; i < tokens.length; i++) {
         this.#stems.add(stem(tokens[i]!));
         const term = termOf(tokens[i]!);
-        if (term === undefined) continue;
-        terms.add(term);
-        if (title) titleTerms.add(term);
+        if (term !== undefined) {
+          terms.add(term);
+          if (title) titleTerms.add(term);
+          if (title && previous !== undefined && previous !== term) {
+            titlePhrases.add(`${previous} ${term}`);
+          }
+        }
+        previous = term;
       }
       for (const identifier of identifiersOf(field)) identifiers.add(identifier);
       if (tokens.length > start) fields.push(tokens.slice(start).join(' '));
@@ -101,6 +109,7 @@ class TokenizedTaskText implements TaskText {
     this.words = words;
     this.terms = terms;
     this.titleTerms = titleTerms;
+    this.titlePhrases = titlePhrases;
     this.identifiers = identifiers;
     this.#joined = ` ${fields.join(` ${FIELD_BREAK} `)} `;
   }

@@ -1,5 +1,5 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { confidence, hasAnyPrefix, present, sharedSubjects } from './words.js';
+import { confidence, hasAnyPrefix, present, stems, subjectGate, subjectOverlap } from './words.js';
 
 /** Words that name an API or its contract. */
 const API_WORDS = [
@@ -63,7 +63,7 @@ const DEFINE_WORDS = [
   'contracts',
 ];
 
-const VOCABULARY = new Set([...API_WORDS, ...IMPLEMENT_WORDS, 'implement', 'implementation']);
+const VOCABULARY = stems([...API_WORDS, ...IMPLEMENT_WORDS, 'implement', 'implementation']);
 
 /** Whether the text names an API ("user interface" is not one). */
 function namesApi(t: TaskText): boolean {
@@ -85,14 +85,19 @@ function defines(t: TaskText): boolean {
 
 /**
  * One task names an API and the other implements (or integrates, or is a client of) one, and
- * they are about the same thing: both name an API, or they share a subject word. The task that
+ * they are about the same thing: they share a subject rare enough among the known tasks
+ * (`subjectOverlap` at least `subjectGate`, the API words themselves left out). Naming "API" on
+ * both sides is no longer enough: most tasks of a project with an API say it. The task that
  * defines the API goes first.
+ *
+ * Confidence: 0.55 + 0.1 for the shared subject, + 0.15 when both name an API, + 0.05 when
+ * more than one subject word is shared, + 0.05 when the first task defines the API; at most 0.9.
  */
 export const apiContract: DependencyRule = {
   name: 'API_Contract',
   description: 'Tasks involving API contracts and implementations',
   keywords: ['api', 'endpoint', 'contract', 'interface', 'schema'],
-  validate(a, b): RuleMatch | null {
+  validate(a, b, corpus): RuleMatch | null {
     const apiA = namesApi(a);
     const apiB = namesApi(b);
     const implA = implementsSomething(a);
@@ -101,9 +106,9 @@ export const apiContract: DependencyRule = {
     const ab = apiA && implB;
     const ba = apiB && implA;
     if (!ab && !ba) return null;
-    const shared = sharedSubjects(a, b, VOCABULARY);
-    const bothApi = apiA && apiB;
-    if (!bothApi && shared.length === 0) return null;
+    const overlap = subjectOverlap(a, b, corpus, VOCABULARY);
+    const gate = subjectGate(corpus);
+    if (overlap.score < gate) return null;
 
     let first: 'a' | 'b' | undefined;
     const defA = defines(a) && !implA;
@@ -113,15 +118,25 @@ export const apiContract: DependencyRule = {
     else if (defA !== defB) first = defA ? 'a' : 'b';
     const definer = first === 'a' ? a : first === 'b' ? b : undefined;
 
+    const bothApi = apiA && apiB;
+    const defined = definer !== undefined && defines(definer);
     const score =
-      0.55 +
-      (bothApi ? 0.15 : 0) +
-      (shared.length > 0 ? 0.1 : 0) +
-      (shared.length > 1 ? 0.05 : 0) +
-      (definer && defines(definer) ? 0.05 : 0);
+      0.55 + (bothApi ? 0.15 : 0) + 0.1 + (overlap.a.length > 1 ? 0.05 : 0) + (defined ? 0.05 : 0);
     const match: RuleMatch = {
       reason: 'API definition and implementation dependency',
       confidence: confidence(Math.min(score, 0.9)),
+      evidence: {
+        a: [...present(a, API_WORDS), ...overlap.a],
+        b: [...present(b, API_WORDS), ...overlap.b],
+        signals: [
+          ab && ba
+            ? 'both name an API and implement one'
+            : 'one names an API, the other implements it',
+          ...(bothApi ? ['both name an API'] : []),
+          ...(defined ? ['the first defines it'] : []),
+          ...overlap.signals,
+        ],
+      },
     };
     if (first) match.first = first;
     return match;

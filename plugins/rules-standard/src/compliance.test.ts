@@ -26,6 +26,11 @@ testRulePack(() => standardRules(), {
       b: 'Update authentication middleware',
       relationship: 'Security_Compliance',
     },
+    {
+      a: 'Add a new AddLink() operation to Span',
+      b: 'trace: add Span.AddLink method',
+      relationship: 'Shared_Subject',
+    },
   ],
   counterExamples: [
     { a: 'Rapid prototyping of the dashboard', b: 'Implement dashboard charts' },

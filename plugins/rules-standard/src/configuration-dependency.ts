@@ -1,5 +1,13 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { confidence, hasAnyPrefix, present, sharedSubjects } from './words.js';
+import {
+  confidence,
+  hasAnyPrefix,
+  type Overlap,
+  present,
+  stems,
+  subjectGate,
+  subjectOverlap,
+} from './words.js';
 
 /** Words of configuration. */
 const CONFIG_WORDS = [
@@ -66,7 +74,7 @@ const READ_WORDS = [
   'honour',
 ];
 
-const VOCABULARY = new Set([
+const VOCABULARY = stems([
   ...CONFIG_WORDS,
   'feature',
   'variable',
@@ -97,10 +105,12 @@ export const configurationDependency: DependencyRule = {
   name: 'Configuration_Dependency',
   description: 'Configuration changes affecting multiple components',
   keywords: ['config', 'environment', 'settings', 'parameters'],
-  validate(a, b): RuleMatch | null {
+  validate(a, b, corpus): RuleMatch | null {
     if (!configWork(a) || !configWork(b)) return null;
     const sharedKind = CONFIG_PHRASES.some((p) => a.hasPhrase(p) && b.hasPhrase(p));
-    const shared = sharedSubjects(a, b, VOCABULARY);
+    const overlap = subjectOverlap(a, b, corpus, VOCABULARY);
+    // the subject counts when it is rare enough among the known tasks (see subjectGate)
+    const shared = overlap.score >= subjectGate(corpus) ? overlap.a : [];
     if (!sharedKind && shared.length === 0) return null;
     const namedSetting = shared.some((s) => /[_-]/.test(s));
     const score =
@@ -111,6 +121,16 @@ export const configurationDependency: DependencyRule = {
     const match: RuleMatch = {
       reason: 'Shared configuration must stay consistent across components',
       confidence: confidence(Math.min(score, 0.9)),
+      evidence: evidence(
+        [...present(a, CONFIG_WORDS), ...CONFIG_PHRASES.filter((p) => a.hasPhrase(p))],
+        [...present(b, CONFIG_WORDS), ...CONFIG_PHRASES.filter((p) => b.hasPhrase(p))],
+        overlap,
+        [
+          'both touch configuration',
+          ...(sharedKind ? ['both name the same kind of setting'] : []),
+          ...(namedSetting ? ['a named setting is shared'] : []),
+        ],
+      ),
     };
     const introA = introduces(a);
     const introB = introduces(b);
@@ -118,3 +138,12 @@ export const configurationDependency: DependencyRule = {
     return match;
   },
 };
+
+/** The evidence of a match: the rule's own words on each side, and the shared subject. */
+function evidence(a: string[], b: string[], overlap: Overlap, signals: string[]) {
+  return {
+    a: [...a, ...overlap.a],
+    b: [...b, ...overlap.b],
+    signals: [...signals, ...overlap.signals],
+  };
+}

@@ -1,5 +1,13 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { confidence, hasAnyPhrase, present, sharedSubjects } from './words.js';
+import {
+  confidence,
+  hasAnyPhrase,
+  type Overlap,
+  present,
+  stems,
+  subjectGate,
+  subjectOverlap,
+} from './words.js';
 
 /** Words of changing the schema itself: such a task goes before the tasks that use it. */
 const SCHEMA_CHANGE = [
@@ -30,7 +38,7 @@ const DB_WORDS = [
 ];
 /** `model` alone is too many things (an ML model, a view model); these phrases are a data model. */
 const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'];
-const VOCABULARY = new Set([...DB_WORDS, 'model', 'models', 'data']);
+const VOCABULARY = stems([...DB_WORDS, 'model', 'models', 'data']);
 
 function dbWork(t: TaskText): boolean {
   return present(t, DB_WORDS).length > 0 || hasAnyPhrase(t, DB_PHRASES);
@@ -50,11 +58,13 @@ export const databaseSchema: DependencyRule = {
   name: 'Database_Schema',
   description: 'Database schema changes affecting multiple services',
   keywords: ['database', 'schema', 'migration', 'table', 'model'],
-  validate(a, b): RuleMatch | null {
+  validate(a, b, corpus): RuleMatch | null {
     const dbA = dbWork(a);
     const dbB = dbWork(b);
     if (!dbA && !dbB) return null;
-    const shared = sharedSubjects(a, b, VOCABULARY);
+    const overlap = subjectOverlap(a, b, corpus, VOCABULARY);
+    // the subject counts when it is rare enough among the known tasks (see subjectGate)
+    const shared = overlap.score >= subjectGate(corpus) ? overlap.a : [];
     const strong = shared.length >= 2 || shared.some(specific);
     let score: number;
     if (dbA && dbB) {
@@ -67,6 +77,9 @@ export const databaseSchema: DependencyRule = {
     const match: RuleMatch = {
       reason: 'Database schema change affects the services that use it',
       confidence: confidence(Math.min(score, 0.9)),
+      evidence: evidence(present(a, DB_WORDS), present(b, DB_WORDS), overlap, [
+        dbA && dbB ? 'both are database work' : 'one changes a database, the other uses it',
+      ]),
     };
     const changeA = present(a, SCHEMA_CHANGE).length > 0;
     const changeB = present(b, SCHEMA_CHANGE).length > 0;
@@ -76,3 +89,12 @@ export const databaseSchema: DependencyRule = {
     return match;
   },
 };
+
+/** The evidence of a match: the rule's own words on each side, and the shared subject. */
+function evidence(a: string[], b: string[], overlap: Overlap, signals: string[]) {
+  return {
+    a: [...a, ...overlap.a],
+    b: [...b, ...overlap.b],
+    signals: [...signals, ...overlap.signals],
+  };
+}

@@ -14,15 +14,28 @@ import { apiContract } from './api-contract.js';
 import { configurationDependency } from './configuration-dependency.js';
 import { databaseSchema } from './database-schema.js';
 import { securityCompliance } from './security-compliance.js';
+import { SHARED_SUBJECT_THRESHOLD, sharedSubject } from './shared-subject.js';
 
-export { apiContract, configurationDependency, databaseSchema, securityCompliance };
+export { type Overlap, rarity, subjectOverlap } from './words.js';
+export {
+  apiContract,
+  configurationDependency,
+  databaseSchema,
+  SHARED_SUBJECT_THRESHOLD,
+  securityCompliance,
+  sharedSubject,
+};
 
-/** The rules, in the reference's order (which breaks ties between equally confident matches). */
+/**
+ * The rules, in the reference's order (which breaks ties between equally confident matches),
+ * then Shared_Subject.
+ */
 export const STANDARD_RULES = [
   apiContract,
   databaseSchema,
   configurationDependency,
   securityCompliance,
+  sharedSubject,
 ] as const;
 
 export type StandardRuleName = (typeof STANDARD_RULES)[number]['name'];

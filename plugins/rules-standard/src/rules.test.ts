@@ -1,4 +1,4 @@
-import type { TaskContext } from '@chorale/core';
+import type { CorpusStats, TaskContext } from '@chorale/core';
 import { DependencyDetector, explain, taskFromText, taskText } from '@chorale/detector';
 import { describe, expect, it } from 'vitest';
 import defaultPlugin, {
@@ -6,6 +6,7 @@ import defaultPlugin, {
   configurationDependency,
   databaseSchema,
   securityCompliance,
+  sharedSubject,
   standardRules,
 } from './index.js';
 
@@ -187,11 +188,12 @@ describe('subjects and confidence', () => {
       standardRules(),
     ]);
     expect(result.verdicts.map((v) => v.rule)).toEqual([
-      'Cross_Reference',
+      'Explicit_Reference',
       'API_Contract',
       'Database_Schema',
       'Configuration_Dependency',
       'Security_Compliance',
+      'Shared_Subject',
     ]);
     expect(result.best?.rule).toBe('API_Contract');
     expect(result.verdicts.find((v) => v.rule === 'API_Contract')?.keywords).toEqual({
@@ -211,11 +213,113 @@ describe('plugin', () => {
       'API_Contract',
       'Database_Schema',
       'Configuration_Dependency',
+      'Shared_Subject',
     ]);
   });
 
   it('refuses unknown options and rule names', () => {
     expect(defaultPlugin.options.safeParse({ nope: 1 }).success).toBe(false);
     expect(defaultPlugin.options.safeParse({ exclude: ['Nope'] }).success).toBe(false);
+  });
+});
+
+/** A corpus of `size` tasks where every term is in `df` of them (or in `rare` terms' 2). */
+function corpus(size: number, df: number, rare: string[] = []): CorpusStats {
+  return { size, documentFrequency: (term) => (rare.includes(term) ? 2 : df) };
+}
+
+describe('Shared_Subject', () => {
+  const spec = t('Add a new AddLink() operation to Span', 'Spans get links after they start.');
+  const impl = t('trace: add Span.AddLink method', 'Implements the AddLink operation of the spec.');
+
+  it('matches tasks that share a rare identifier and rare words, with the evidence', () => {
+    const m = sharedSubject.validate(spec, impl, corpus(200, 3));
+    expect(m).not.toBeNull();
+    expect(m!.evidence!.a).toContain('addlink');
+    expect(m!.evidence!.signals!.some((s) => s.startsWith('shared identifier addlink'))).toBe(true);
+    expect(m!.confidence!).toBeGreaterThanOrEqual(0.6);
+    expect(m!.confidence!).toBeLessThan(1);
+  });
+
+  it('does not match on words every known task has', () => {
+    const a = t('Update the metrics exporter docs');
+    const b = t('Fix metrics exporter retries');
+    expect(sharedSubject.validate(a, b, corpus(500, 200))).toBeNull();
+    // the same words, rare among the known tasks
+    expect(sharedSubject.validate(a, b, corpus(500, 200, ['metric', 'export']))).not.toBeNull();
+  });
+
+  it('is surer with more rare evidence', () => {
+    const few = sharedSubject.validate(spec, impl, corpus(200, 20));
+    const rare = sharedSubject.validate(spec, impl, corpus(200, 2));
+    expect(rare!.confidence!).toBeGreaterThan(few!.confidence!);
+  });
+
+  it('needs a shared identifier while too few tasks are known to tell a rare word', () => {
+    const a = t('Make the user service stable');
+    const b = t('Update user service for preferences');
+    expect(sharedSubject.validate(a, b, corpus(3, 2))).toBeNull();
+    expect(sharedSubject.validate(spec, impl, corpus(3, 2))).not.toBeNull();
+  });
+
+  it('puts a specification first, by its title or its repository', () => {
+    const specRepo = taskText(
+      taskFromText('Synchronous gauge instrument', { repository: 'org/specification' }),
+    );
+    const sdk = taskText(taskFromText('Synchronous gauge instrument', { repository: 'org/go' }));
+    expect(sharedSubject.validate(sdk, specRepo, corpus(200, 2))?.first).toBe('b');
+    expect(sharedSubject.validate(specRepo, sdk, corpus(200, 2))?.first).toBe('a');
+  });
+
+  it('counts two bumps of one thing to different versions for less', () => {
+    const a = t('build: update to rules_nodejs 0.10.0');
+    const b = t('build: update bazel setup to rules_nodejs v0.38.0');
+    const same = t('build: update bazel setup to rules_nodejs v0.10.0');
+    const differ = sharedSubject.validate(a, b, corpus(200, 2));
+    const agree = sharedSubject.validate(a, same, corpus(200, 2));
+    expect(agree!.confidence!).toBeGreaterThan(differ?.confidence ?? 0);
+  });
+
+  it('is found by the detector with its own corpus statistics', () => {
+    const detector = new DependencyDetector({ rules: [standardRules()] });
+    for (let i = 0; i < 12; i++) {
+      detector.register(task(100 + i, `org/filler${i}`, `Tune retry backoff number ${i}`));
+    }
+    detector.register(task(1, 'org/specification', 'Add a new AddLink() operation to Span'));
+    const [dep] = detector.register(task(2, 'org/go', 'trace: add Span.AddLink method'));
+    expect(dep).toMatchObject({ relationship: 'Shared_Subject', order: 'task1_first' });
+    expect(dep!.task1.repository).toBe('org/specification');
+    expect(dep!.evidence!.task1Terms).toContain('addlink');
+    expect(dep!.evidence!.signals.length).toBeGreaterThan(0);
+  });
+});
+
+describe('evidence of the kind rules', () => {
+  it('API_Contract says which words matched on each side and why', () => {
+    const m = apiContract.validate(
+      t('Define user authentication API'),
+      t('Implement authentication endpoint'),
+    );
+    expect(m?.evidence?.a).toEqual(expect.arrayContaining(['api', 'authentication']));
+    expect(m?.evidence?.b).toEqual(expect.arrayContaining(['endpoint', 'authentication']));
+    expect(m?.evidence?.signals).toContain('both name an API');
+  });
+
+  it('API_Contract needs a shared subject rarer than "API" itself', () => {
+    const common = corpus(300, 120);
+    expect(
+      apiContract.validate(
+        t('Proposal API for terminals'),
+        t('Implement the proposal API'),
+        common,
+      ),
+    ).toBeNull();
+    expect(
+      apiContract.validate(
+        t('Proposal API for terminals'),
+        t('Implement the proposal API'),
+        corpus(300, 120, ['proposal']),
+      ),
+    ).not.toBeNull();
   });
 });

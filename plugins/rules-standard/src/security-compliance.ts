@@ -1,5 +1,13 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { confidence, hasAnyPhrase, present, sharedSubjects } from './words.js';
+import {
+  confidence,
+  hasAnyPhrase,
+  type Overlap,
+  present,
+  stems,
+  subjectGate,
+  subjectOverlap,
+} from './words.js';
 
 /**
  * Families of security concerns. Two tasks in the same family (both about authentication,
@@ -78,7 +86,7 @@ const GENERIC = ['security', 'secure', 'secret', 'secrets', 'compliance'];
 /** `token` alone may be a lexer's; it counts with another security word or in a phrase above. */
 const WEAK = ['token', 'tokens'];
 
-const VOCABULARY = new Set([
+const VOCABULARY = stems([
   ...Object.values(FAMILIES).flatMap((f) => f.words),
   ...GENERIC,
   ...WEAK,
@@ -116,12 +124,14 @@ export const securityCompliance: DependencyRule = {
   name: 'Security_Compliance',
   description: 'Security changes requiring coordinated implementation',
   keywords: ['security', 'auth', 'permission', 'token', 'encrypt'],
-  validate(a, b): RuleMatch | null {
+  validate(a, b, corpus): RuleMatch | null {
     const famA = families(a);
     const famB = families(b);
     if (!securityWork(a, famA) || !securityWork(b, famB)) return null;
     const sameFamily = [...famA].some((f) => famB.has(f));
-    const shared = sharedSubjects(a, b, VOCABULARY);
+    const overlap = subjectOverlap(a, b, corpus, VOCABULARY);
+    // the subject counts when it is rare enough among the known tasks (see subjectGate)
+    const shared = overlap.score >= subjectGate(corpus) ? overlap.a : [];
     if (!sameFamily && shared.length === 0) return null;
     const score =
       0.6 +
@@ -131,6 +141,21 @@ export const securityCompliance: DependencyRule = {
     return {
       reason: 'Security change requires coordinated implementation',
       confidence: confidence(Math.min(score, 0.9)),
+      evidence: evidence(
+        [...famA, ...present(a, GENERIC)],
+        [...famB, ...present(b, GENERIC)],
+        overlap,
+        sameFamily ? ['both are about the same security concern'] : ['both are security work'],
+      ),
     };
   },
 };
+
+/** The evidence of a match: the rule's own words on each side, and the shared subject. */
+function evidence(a: string[], b: string[], overlap: Overlap, signals: string[]) {
+  return {
+    a: [...a, ...overlap.a],
+    b: [...b, ...overlap.b],
+    signals: [...signals, ...overlap.signals],
+  };
+}

@@ -28,6 +28,11 @@ export interface TaskText {
   /** The terms of the title alone (a title names the subject; a description wanders). */
   readonly titleTerms: ReadonlySet<string>;
   /**
+   * Two subject terms next to each other in the title, space-separated (`synchronous gauge` →
+   * `synchron gaug`): a shared one is a shared name, not two shared words.
+   */
+  readonly titlePhrases: ReadonlySet<string>;
+  /**
    * Code names kept whole, lower-cased: camelCase (`AddLink` → `addlink`), snake_case and
    * SCREAMING_CASE (`otel_sdk_disabled`, also without separators: `otelsdkdisabled`),
    * kebab-case with a number (`ipip-402`), qualified names (`span.addlink`).
@@ -97,4 +102,9 @@ export interface Detector {
   /** Registers (or re-registers) a claimed task; returns the dependencies found that were not reported before. */
   register(task: TaskContext): TaskDependency[];
   knownTasks(): TaskContext[];
+  /**
+   * Forgets a task (its claim was released, or it is done) so it is no candidate any more;
+   * false when it was not known. Optional: a detector without it keeps every task.
+   */
+  release?(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean;
 }

@@ -1,16 +1,27 @@
 /**
- * Scores the DependencyDetector with the standard rules on a labelled set of task pairs:
- * `tasks.jsonl` (`id` as `org/repo#N`, `repository`, `title`, `description`) and `pairs.jsonl`
- * (`a`, `b`, `label` 1 when one depends on the other). Prints precision, recall and F1 as one
- * JSON object, and what each relationship got right and wrong.
+ * Scores dependency detection on a labelled set of task pairs: `tasks.jsonl` (`id` as
+ * `org/repo#N`, `repository`, `title`, `description`) and `pairs.jsonl` (`a`, `b`, `label` 1
+ * when one depends on the other). Registers the tasks in file order with Chorale's
+ * DependencyDetector and the standard rules, and runs the reference's substring rules on every
+ * labelled pair; prints one JSON object per line: `reference`, `chorale`, and the same two for
+ * each organisation group of `--by-org` (a pair belongs to the organisation of its task `a`).
  *
- *   pnpm -s eval:detector <folder with tasks.jsonl and pairs.jsonl> [--min-confidence 0.7]
+ *   pnpm -s eval:detector [folder, default ../shared/eval/dev] [--min-confidence 0.7] [--by-org]
+ *     [--errors]
+ *
+ * `--errors` adds one line per wrong verdict (false positive or negative) with the detector's
+ * relationship, confidence and signals.
+ *
+ * Only labelled pairs count: a detected pair that is not in pairs.jsonl is neither right nor
+ * wrong.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DependencyDetector } from '@chorale/detector';
 import type { TaskContext } from '@chorale/protocol';
 import { standardRules } from '@chorale/rules-standard';
+import { referenceMatch } from './reference-rules.ts';
 
 interface EvalTask {
   id: string;
@@ -28,25 +39,53 @@ function lines<T>(path: string): T[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as T);
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as T;
+      } catch {
+        throw new Error(`${path}:${i + 1}: not JSON`);
+      }
+    });
 }
 
-const [folder, ...rest] = process.argv.slice(2);
-if (!folder) {
-  process.stderr.write(
-    'usage: score-detector <folder with tasks.jsonl and pairs.jsonl> [--min-confidence N]\n',
-  );
+const args = process.argv.slice(2);
+const minAt = args.indexOf('--min-confidence');
+const minConfidence = minAt >= 0 ? Number(args[minAt + 1]) : 0;
+if (Number.isNaN(minConfidence)) {
+  process.stderr.write('--min-confidence needs a number in 0..1\n');
   process.exit(2);
 }
-const minAt = rest.indexOf('--min-confidence');
-const minConfidence = minAt >= 0 ? Number(rest[minAt + 1]) : 0;
+const byOrg = args.includes('--by-org');
+const showErrors = args.includes('--errors');
+const positional = args.filter((a, i) => !a.startsWith('--') && (minAt < 0 || i !== minAt + 1));
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const folder = positional[0] ?? join(repoRoot, '..', 'shared', 'eval', 'dev');
+for (const file of ['tasks.jsonl', 'pairs.jsonl']) {
+  if (!existsSync(join(folder, file))) {
+    process.stderr.write(
+      `no ${file} in ${folder}\nusage: score-detector [folder with tasks.jsonl and pairs.jsonl] [--min-confidence N] [--by-org]\n`,
+    );
+    process.exit(2);
+  }
+}
 
+const tasks = lines<EvalTask>(join(folder, 'tasks.jsonl'));
+const pairs = lines<EvalPair>(join(folder, 'pairs.jsonl'));
+const byId = new Map(tasks.map((t) => [t.id, t]));
+for (const p of pairs) {
+  for (const id of [p.a, p.b]) {
+    if (!byId.has(id)) throw new Error(`pairs.jsonl names ${id}, which tasks.jsonl does not have`);
+  }
+}
+
+const pairKey = (a: string, b: string) => [a, b].sort().join(' ');
 const detector = new DependencyDetector({ rules: [standardRules()], minConfidence });
 const found = new Map<string, string>();
-const pairKey = (a: string, b: string) => [a, b].sort().join(' ');
-for (const t of lines<EvalTask>(join(folder, 'tasks.jsonl'))) {
+const details = new Map<string, { confidence: number; signals: string[] }>();
+for (const t of tasks) {
+  const hash = t.id.lastIndexOf('#');
   const task: TaskContext = {
-    taskId: Number(t.id.split('#')[1]),
+    taskId: Number(t.id.slice(hash + 1)),
     projectId: t.repository,
     repository: t.repository,
     title: t.title,
@@ -55,30 +94,93 @@ for (const t of lines<EvalTask>(join(folder, 'tasks.jsonl'))) {
     agentId: `agent-${t.id}`,
   };
   for (const d of detector.register(task)) {
-    found.set(
-      pairKey(`${d.task1.repository}#${d.task1.taskId}`, `${d.task2.repository}#${d.task2.taskId}`),
-      d.relationship,
+    const key = pairKey(
+      `${d.task1.repository}#${d.task1.taskId}`,
+      `${d.task2.repository}#${d.task2.taskId}`,
     );
+    found.set(key, d.relationship);
+    details.set(key, { confidence: d.confidence, signals: d.evidence?.signals ?? [] });
   }
 }
 
-let tp = 0;
-let fp = 0;
-let fn = 0;
-const byRelationship: Record<string, { right: number; wrong: number }> = {};
-for (const p of lines<EvalPair>(join(folder, 'pairs.jsonl'))) {
-  const relationship = found.get(pairKey(p.a, p.b));
-  if (relationship) {
-    byRelationship[relationship] ??= { right: 0, wrong: 0 };
-    byRelationship[relationship][p.label ? 'right' : 'wrong']++;
-    if (p.label) tp++;
-    else fp++;
-  } else if (p.label) fn++;
+interface Score {
+  pairs: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  byRelationship: Record<string, { right: number; wrong: number }>;
 }
-const precision = tp / (tp + fp || 1);
-const recall = tp / (tp + fn || 1);
-const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+
 const round = (x: number) => Math.round(x * 100) / 100;
-process.stdout.write(
-  `${JSON.stringify({ minConfidence, truePositives: tp, falsePositives: fp, falseNegatives: fn, precision: round(precision), recall: round(recall), f1: round(f1), byRelationship })}\n`,
-);
+
+function score(labelled: readonly EvalPair[], verdict: (p: EvalPair) => string | undefined): Score {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  const byRelationship: Record<string, { right: number; wrong: number }> = {};
+  for (const p of labelled) {
+    const relationship = verdict(p);
+    if (relationship) {
+      byRelationship[relationship] ??= { right: 0, wrong: 0 };
+      byRelationship[relationship][p.label ? 'right' : 'wrong']++;
+      if (p.label) tp++;
+      else fp++;
+    } else if (p.label) fn++;
+  }
+  const precision = tp / (tp + fp || 1);
+  const recall = tp / (tp + fn || 1);
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return {
+    pairs: labelled.length,
+    truePositives: tp,
+    falsePositives: fp,
+    falseNegatives: fn,
+    precision: round(precision),
+    recall: round(recall),
+    f1: round(f1),
+    byRelationship,
+  };
+}
+
+const reference = (p: EvalPair) => referenceMatch(byId.get(p.a)!, byId.get(p.b)!);
+const chorale = (p: EvalPair) => found.get(pairKey(p.a, p.b));
+const out = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+out({ detector: 'reference', set: folder, ...score(pairs, reference) });
+out({ detector: 'chorale', set: folder, minConfidence, ...score(pairs, chorale) });
+if (byOrg) {
+  const orgs = new Map<string, EvalPair[]>();
+  for (const p of pairs) {
+    const org = p.a.split('/')[0]!;
+    orgs.set(org, [...(orgs.get(org) ?? []), p]);
+  }
+  const sorted = [...orgs].sort((x, y) => y[1].length - x[1].length);
+  for (const [org, labelled] of sorted) {
+    out({ org, detector: 'reference', ...score(labelled, reference) });
+    out({ org, detector: 'chorale', ...score(labelled, chorale) });
+  }
+  // two halves: the largest organisation, and all the others together
+  const [largest, ...others] = sorted;
+  if (largest && others.length > 0) {
+    const rest = others.flatMap(([, labelled]) => labelled);
+    out({ half: largest[0], detector: 'chorale', ...score(largest[1], chorale) });
+    out({ half: 'other organisations', detector: 'chorale', ...score(rest, chorale) });
+  }
+}
+if (showErrors) {
+  for (const p of pairs) {
+    const key = pairKey(p.a, p.b);
+    const relationship = found.get(key);
+    if (Boolean(relationship) === Boolean(p.label)) continue;
+    out({
+      error: p.label ? 'missed' : 'false positive',
+      a: `${p.a} ${byId.get(p.a)!.title}`,
+      b: `${p.b} ${byId.get(p.b)!.title}`,
+      relationship,
+      ...details.get(key),
+    });
+  }
+}
