@@ -9,7 +9,12 @@ import {
 } from '@chorale/core';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { type CandidateSource, DependencyDetector, type KnownTask } from './detector.js';
+import {
+  allKnownTasks,
+  type CandidateSource,
+  DependencyDetector,
+  type KnownTask,
+} from './detector.js';
 import { InvalidRuleError } from './errors.js';
 import { explain } from './evaluate.js';
 
@@ -216,6 +221,8 @@ describe('failing rules', () => {
     const detector = new DependencyDetector({
       rules: [throwing, malformed, pairRule('Api', 'api', 'implement')],
       onRuleError,
+      // every pair is compared (the default index skips tasks that share no term)
+      candidates: allKnownTasks(),
     });
     detector.register(task(1, 'org/a', 'api'));
     const found = detector.register(task(2, 'org/b', 'implement'));

@@ -29,6 +29,8 @@ import {
   taskKey,
   toTask,
 } from './evaluate.js';
+import { storedTask, TextCache } from './index/known-task.js';
+import { TermIndex } from './index/term-index.js';
 
 /** A registered task as the detector keeps it. */
 export interface KnownTask {
@@ -44,10 +46,10 @@ export interface KnownTask {
 }
 
 /**
- * Where the detector finds the tasks to compare a new task with. The default compares with
- * every known task; an index that returns only tasks sharing a word with the new one can take
- * its place without touching the detector. It may return the task itself or tasks of the same
- * repository: the detector skips those.
+ * Where the detector finds the tasks to compare a new task with. The default is a TermIndex
+ * (the tasks sharing a term that is not common with the new one, the best few);
+ * `allKnownTasks()` compares with every known task. It may return the task itself or tasks of
+ * the same repository: the detector skips those.
  */
 export interface CandidateSource {
   add(task: KnownTask): void;
@@ -89,8 +91,10 @@ export interface DependencyDetectorOptions {
   minConfidence?: number;
   /** The built-in `org/repo#123` check (default on). */
   crossReferences?: boolean;
-  /** Where candidates come from (default: every known task). */
+  /** Where candidates come from (default: a TermIndex over the detector's rules). */
   candidates?: CandidateSource;
+  /** How many analysed task texts are kept for candidates (default 4096; others are analysed again). */
+  textCacheSize?: number;
   /** Told of every validator failure, besides the count (e.g. to log it). */
   onRuleError?: (error: RuleFailedError) => void;
 }
@@ -113,6 +117,7 @@ export class DependencyDetector implements Detector {
   readonly #reported = new Set<string>();
   readonly #errors = new Map<string, RuleErrorCount>();
   readonly #candidates: CandidateSource;
+  readonly #texts: TextCache;
   /** Our own counts, when the candidate source keeps none. */
   readonly #frequencies: DocumentFrequencies | undefined;
   /** The candidate source's counts, when it keeps them. */
@@ -127,7 +132,9 @@ export class DependencyDetector implements Detector {
   constructor(options: DependencyDetectorOptions = {}) {
     this.#rules = ruleEntries(options.rules ?? []);
     this.#clock = options.clock ?? systemClock;
-    this.#candidates = options.candidates ?? allKnownTasks();
+    this.#candidates =
+      options.candidates ?? new TermIndex({ rules: () => this.#rules.map((e) => e.rule) });
+    this.#texts = new TextCache(options.textCacheSize);
     this.#frequencies = this.#candidates.stats ? undefined : new DocumentFrequencies();
     this.#sourceStats = this.#candidates.stats?.();
     this.#options = {
@@ -142,12 +149,15 @@ export class DependencyDetector implements Detector {
   register(task: TaskContext): TaskDependency[] {
     const key = taskKey(task);
     const previous = this.#tasks.get(key);
-    const known: KnownTask = {
-      key,
-      ...prepare(task),
-      repository: normalizeRepository(task.repository),
-      order: previous?.order ?? this.#order++,
-    };
+    const known = storedTask(
+      {
+        key,
+        ...prepare(task),
+        repository: normalizeRepository(task.repository),
+        order: previous?.order ?? this.#order++,
+      },
+      this.#texts,
+    );
     if (previous) {
       this.#candidates.remove(previous);
       this.#frequencies?.remove(previous.text);
@@ -219,15 +229,24 @@ export class DependencyDetector implements Detector {
     };
   }
 
-  /** Forgets a task (e.g. when its claim is released). Pairs already reported stay reported. */
-  remove(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
+  /**
+   * Forgets a task (its claim was released, or it is done): it is no candidate any more and its
+   * postings go. Pairs already reported stay reported. False when the task is not known.
+   */
+  release(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
     const key = taskKey(task as TaskContext);
     const known = this.#tasks.get(key);
     if (!known) return false;
     this.#tasks.delete(key);
     this.#candidates.remove(known);
     this.#frequencies?.remove(known.text);
+    this.#texts.delete(key);
     return true;
+  }
+
+  /** The same as `release`. */
+  remove(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
+    return this.release(task);
   }
 
   knownTasks(): TaskContext[] {

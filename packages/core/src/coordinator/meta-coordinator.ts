@@ -342,6 +342,15 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     return this.#handleClaim(claimed, this.#transport.peerId);
   }
 
+  /**
+   * Forgets a claimed task in the detector (completed or unclaimed), so new claims are no longer
+   * compared with it. Sessions already open are not touched. False when the detector did not
+   * know the task, or cannot forget tasks.
+   */
+  releaseTask(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
+    return this.#detector.release?.({ projectId: task.projectId, taskId: task.taskId }) ?? false;
+  }
+
   /** Handles one validated envelope from the transport. Never throws. */
   handleEnvelope(envelope: Envelope, meta: MessageMeta): void {
     try {

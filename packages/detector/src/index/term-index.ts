@@ -30,19 +30,22 @@ export interface TermIndexOptions {
 /**
  * An inverted index of the known tasks: the detector's default CandidateSource.
  *
- * Each task is posted under its terms (its words, see `textTerms`; one term per rule whose
- * keywords it has; its own id and the tasks it references). A registration's candidates are
- * the tasks of other repositories that share a term with it, scored by the sum of the shared
- * terms' inverse document frequency (`ln(1 + N / df)`; references weigh most), the best
- * `maxCandidates` of them.
+ * Each task is posted under its terms (its analysed terms and identifiers, see `textTerms`;
+ * one term per rule whose keywords it has; its own id and the tasks it references). A
+ * registration's candidates are tasks of other repositories that share a term with it: its
+ * terms are read rarest first (references first of all) until `maxCandidates` tasks are found,
+ * and those are ranked by the summed inverse document frequency (`ln(1 + N / df)`) of the terms
+ * read.
  *
  * A term that has been on more than `maxPostings` tasks is *common*: its postings are freed and
- * it brings no candidates (so one registration reads at most `terms × maxPostings` postings, at
- * 1k as at 1M known tasks); it stays common until no known task has it. Its document frequency
- * stays exact: `stats()` counts every term of every known task.
+ * it brings no candidates (so one registration reads at most `terms × maxPostings` postings, in
+ * practice far fewer, at 1k as at 1M known tasks); it stays common until no known task has it.
+ * Its document frequency stays exact: `stats()` counts every term of every known task.
  *
- * So a pair is a candidate when the two tasks share a term that is not common, and the known
- * task is among the `maxCandidates` best scored; pairs that share only common terms are missed.
+ * So a known task is a candidate when it shares with the new one a term that is not common, and
+ * fewer than `maxCandidates` other tasks share rarer terms (or it outranks them). Pairs that
+ * share only common terms, or whose shared terms are all more common than those of
+ * `maxCandidates` other tasks, are not compared.
  *
  * Memory: terms are interned to integer ids; each task keeps its term ids, and each term its
  * postings, in blocks of one shared typed array; no per-task objects besides the KnownTask.
@@ -172,9 +175,13 @@ export class TermIndex implements CandidateSource {
   /**
    * The known tasks of other repositories that share a term (not common) with `task`, best
    * scored first, at most `maxCandidates`. The task itself is never one.
+   *
+   * The task's terms are read rarest first, and reading stops after the term that brings the
+   * `maxCandidates`-th candidate: the candidates share the rarest terms, scored by the weight of
+   * the terms read. With fewer candidates than that, every shared term is read.
    */
   candidates(task: KnownTask): KnownTask[] {
-    const terms = this.#termsOf(task);
+    const ids = this.#rareTermIds(this.#termsOf(task));
     const size = this.size;
     const own = this.#slots.get(task.key);
     const repository = this.#repositories.get(task.repository);
@@ -182,20 +189,19 @@ export class TermIndex implements CandidateSource {
     let touched = this.#touched;
     let touchedCount = 0;
     const data = this.#postings.data;
-    for (const term of terms) {
-      const id = this.#termIds.get(term);
-      if (id === undefined || this.#common[id] === 1) continue;
-      const length = this.#postLength[id]!;
-      if (length === 0) continue;
-      const weight =
-        Math.log(1 + size / this.#df[id]!) + (isReferenceTerm(term) ? REFERENCE_BOOST : 0);
+    for (const id of ids) {
+      if (touchedCount >= this.#maxCandidates) break;
+      const isReference = isReferenceTerm(this.#termNames[id]!);
+      const weight = Math.log(1 + size / this.#df[id]!) + (isReference ? REFERENCE_BOOST : 0);
       const start = this.#postStart[id]!;
-      for (let i = start; i < start + length; i++) {
+      const end = start + this.#postLength[id]!;
+      for (let i = start; i < end; i++) {
         const slot = data[i]!;
         if (slot === own || this.#repository[slot] === repository) continue;
         if (score[slot]! === 0) {
-          if (touchedCount === touched.length)
+          if (touchedCount === touched.length) {
             touched = this.#touched = ensureLength(touched, touchedCount + 1);
+          }
           touched[touchedCount++] = slot;
         }
         score[slot] = score[slot]! + weight;
@@ -206,6 +212,17 @@ export class TermIndex implements CandidateSource {
     this.#queries += 1;
     this.#served += best.length;
     return best;
+  }
+
+  /** The ids of the terms that have postings, rarest first (references before all). */
+  #rareTermIds(terms: readonly string[]): number[] {
+    const ids: number[] = [];
+    for (const term of terms) {
+      const id = this.#termIds.get(term);
+      if (id !== undefined && this.#postLength[id]! > 0) ids.push(id);
+    }
+    const rank = (id: number) => (isReferenceTerm(this.#termNames[id]!) ? 0 : this.#df[id]!);
+    return ids.sort((x, y) => rank(x) - rank(y));
   }
 
   #termsOf(task: KnownTask): string[] {

@@ -1,0 +1,255 @@
+import type { DependencyRule, TaskContext } from '@chorale/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { countedTerms } from '../corpus.js';
+import { normalizeRepository, referencesOf } from '../cross-reference.js';
+import { allKnownTasks, DependencyDetector, type KnownTask } from '../detector.js';
+import { taskKey } from '../evaluate.js';
+import { taskText } from '../text.js';
+import { BlockArena } from './block-arena.js';
+import { InvalidIndexOptionError } from './errors.js';
+import { storedTask, TextCache } from './known-task.js';
+import { TermIndex } from './term-index.js';
+
+let order = 0;
+function known(id: number, repository: string, title: string, description = ''): KnownTask {
+  const task: TaskContext = {
+    taskId: id,
+    projectId: 1,
+    repository,
+    title,
+    description,
+    keywords: [],
+    agentId: `agent-${id}`,
+  };
+  return storedTask(
+    {
+      key: taskKey(task),
+      task,
+      text: taskText(task),
+      refs: referencesOf(task),
+      repository: normalizeRepository(task.repository),
+      order: order++,
+    },
+    new TextCache(8),
+  );
+}
+
+const ids = (tasks: Iterable<KnownTask>) => [...tasks].map((t) => t.task.taskId);
+
+describe('TermIndex', () => {
+  it('returns the tasks of other repositories that share a term, rarest shared term first', () => {
+    const index = new TermIndex();
+    index.add(known(1, 'org/a', 'Parse the WebTransport handshake'));
+    index.add(known(2, 'org/b', 'Cache the handshake'));
+    index.add(known(3, 'org/c', 'Unrelated billing report'));
+    index.add(known(4, 'org/d', 'WebTransport handshake timeout'));
+    index.add(known(5, 'org/e', 'handshake metrics'));
+    const mine = known(6, 'org/a', 'WebTransport handshake in the client');
+    // 1 is of the same repository; 3 shares nothing; 4 shares the rarer identifier too; on a
+    // tie the task added later goes first
+    expect(ids(index.candidates(mine))).toEqual([4, 5, 2]);
+  });
+
+  it('finds a task that cites another, or is cited, by org/repo#id', () => {
+    const index = new TermIndex();
+    index.add(known(12, 'acme/spec', 'Define the thing'));
+    index.add(known(20, 'acme/web', 'Unrelated work', 'Follows acme/spec#99.'));
+    // the cited task comes first, whatever else is shared
+    expect(ids(index.candidates(known(30, 'acme/go', 'Build it, see acme/spec#12')))[0]).toBe(12);
+    expect(ids(index.candidates(known(99, 'acme/spec', 'Another thing')))).toEqual([20]);
+  });
+
+  it('posts a task under each rule whose keywords it has, so such tasks meet without a shared word', () => {
+    const rules: Pick<DependencyRule, 'name' | 'keywords'>[] = [
+      { name: 'Api', keywords: ['endpoint', 'rest api'] },
+    ];
+    const index = new TermIndex({ rules: () => rules });
+    index.add(known(1, 'org/a', 'Define the REST API'));
+    expect(ids(index.candidates(known(2, 'org/b', 'Build the endpoint')))).toEqual([1]);
+    expect(ids(new TermIndex().candidates(known(3, 'org/b', 'Build the endpoint')))).toEqual([]);
+  });
+
+  it('limits the candidates to maxCandidates, the best scored', () => {
+    const index = new TermIndex({ maxCandidates: 2 });
+    for (let i = 1; i <= 5; i++) index.add(known(i, `org/r${i}`, 'shared subject'));
+    index.add(known(6, 'org/r6', 'shared subject zanzibar'));
+    const found = ids(index.candidates(known(7, 'org/r7', 'shared subject zanzibar')));
+    expect(found).toHaveLength(2);
+    expect(found[0]).toBe(6);
+  });
+
+  it('caps a common term: no postings, no candidates through it, exact document frequency', () => {
+    const index = new TermIndex({ maxPostings: 3 });
+    const names = ['alpha', 'bravo', 'charlie', 'delta'];
+    for (let i = 1; i <= 4; i++) index.add(known(i, `org/r${i}`, `gateway ${names[i - 1]}`));
+    expect(index.isCommon('gateway')).toBe(true);
+    expect(index.postingCount('gateway')).toBe(0);
+    expect(index.stats().documentFrequency('gateway')).toBe(4);
+    expect(index.stats().size).toBe(4);
+    // sharing only the common term brings nothing; a rare term still does
+    expect(ids(index.candidates(known(9, 'org/x', 'gateway')))).toEqual([]);
+    expect(ids(index.candidates(known(9, 'org/x', 'gateway bravo')))).toEqual([2]);
+    // below the cap, a term keeps every posting
+    const small = new TermIndex({ maxPostings: 3 });
+    for (let i = 1; i <= 3; i++) small.add(known(i, `org/r${i}`, 'gateway'));
+    expect(small.isCommon('gateway')).toBe(false);
+    expect(small.postingCount('gateway')).toBe(3);
+  });
+
+  it('release removes postings and counts; a term no task has is forgotten, common or not', () => {
+    const index = new TermIndex({ maxPostings: 2 });
+    const names = ['alpha', 'bravo', 'charlie'];
+    const tasks = [1, 2, 3].map((i) => known(i, `org/r${i}`, `gateway ${names[i - 1]}`));
+    for (const t of tasks) index.add(t);
+    expect(index.isCommon('gateway')).toBe(true);
+    index.remove(tasks[1]!);
+    expect(index.size).toBe(2);
+    expect(index.stats().documentFrequency('bravo')).toBe(0);
+    expect(index.stats().documentFrequency('gateway')).toBe(2);
+    expect(ids(index.candidates(known(9, 'org/x', 'bravo charlie')))).toEqual([3]);
+    index.remove(tasks[0]!);
+    index.remove(tasks[2]!);
+    expect(index.size).toBe(0);
+    expect(index.termCount).toBe(0);
+    // rare again: the next tasks are posted under it
+    index.add(known(4, 'org/r4', 'gateway'));
+    expect(index.isCommon('gateway')).toBe(false);
+    expect(ids(index.candidates(known(5, 'org/r5', 'gateway')))).toEqual([4]);
+  });
+
+  it('replaces a task added again under the same key', () => {
+    const index = new TermIndex();
+    index.add(known(1, 'org/a', 'alpha'));
+    index.add(known(1, 'org/a', 'beta'));
+    expect(index.size).toBe(1);
+    expect(index.stats().documentFrequency('alpha')).toBe(0);
+    expect(ids(index.candidates(known(2, 'org/b', 'beta')))).toEqual([1]);
+  });
+
+  it('refuses options that cannot work', () => {
+    expect(() => new TermIndex({ maxCandidates: 0 })).toThrow(InvalidIndexOptionError);
+    expect(() => new TermIndex({ maxPostings: 1.5 })).toThrow(/maxPostings/);
+    expect(() => new TextCache(0)).toThrow(InvalidIndexOptionError);
+  });
+
+  const words = ['alpha', 'beta', 'gamma', 'delta', 'api', 'schema', 'token', 'parseConfig'];
+  const corpus = fc.array(
+    fc.record({
+      repository: fc.constantFrom('org/a', 'org/b', 'org/c', 'org/d'),
+      words: fc.uniqueArray(fc.constantFrom(...words), { minLength: 1, maxLength: 4 }),
+    }),
+    { minLength: 1, maxLength: 25 },
+  );
+
+  it('counts exactly what a full count of the known tasks counts, through adds and releases', () => {
+    fc.assert(
+      fc.property(corpus, fc.array(fc.nat(), { maxLength: 10 }), (specs, releases) => {
+        const index = new TermIndex({ maxPostings: 3 });
+        const tasks = specs.map((s, i) => known(i, s.repository, s.words.join(' ')));
+        for (const t of tasks) index.add(t);
+        const alive = new Map(tasks.map((t) => [t.key, t]));
+        for (const r of releases) {
+          const t = tasks[r % tasks.length]!;
+          index.remove(t);
+          alive.delete(t.key);
+        }
+        expect(index.stats().size).toBe(alive.size);
+        const counts = new Map<string, number>();
+        for (const t of alive.values()) {
+          for (const term of countedTerms(t.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+        }
+        for (const term of new Set([...counts.keys(), ...words.map((w) => w.toLowerCase())])) {
+          expect(index.stats().documentFrequency(term)).toBe(counts.get(term) ?? 0);
+        }
+      }),
+    );
+  });
+
+  it('finds every pair the full scan reports when the two tasks share a term, while no term is capped', () => {
+    // A rule that needs a shared term: it reports two tasks that have one in common.
+    const sharedTerm: DependencyRule = {
+      name: 'Shared',
+      description: 'share a term',
+      keywords: [],
+      validate: (a, b) => ([...a.terms].some((t) => b.terms.has(t)) ? { reason: 'shared' } : null),
+    };
+    fc.assert(
+      fc.property(corpus, (specs) => {
+        const pairs = (detector: DependencyDetector) => {
+          const found = new Set<string>();
+          specs.forEach((s, i) => {
+            const task = known(i, s.repository, s.words.join(' ')).task;
+            for (const d of detector.register(task)) {
+              found.add(`${d.task1.taskId}-${d.task2.taskId}-${d.relationship}`);
+            }
+          });
+          return found;
+        };
+        const scan = pairs(
+          new DependencyDetector({ rules: [sharedTerm], candidates: allKnownTasks() }),
+        );
+        const indexed = pairs(
+          new DependencyDetector({
+            rules: [sharedTerm],
+            candidates: new TermIndex({ maxPostings: 100, maxCandidates: 100 }),
+          }),
+        );
+        expect(indexed).toEqual(scan);
+      }),
+    );
+  });
+
+  it('with a cap, misses only pairs whose shared terms are all common', () => {
+    fc.assert(
+      fc.property(corpus, (specs) => {
+        const index = new TermIndex({ maxPostings: 2, maxCandidates: 100 });
+        const tasks = specs.map((s, i) => known(i, s.repository, s.words.join(' ')));
+        for (const task of tasks) {
+          const found = new Set(ids(index.candidates(task)));
+          for (const other of tasks.slice(0, tasks.indexOf(task))) {
+            if (other.repository === task.repository) continue;
+            const shared = [...countedTerms(task.text)].filter((t) => other.text.terms.has(t));
+            const rare = shared.filter((t) => !index.isCommon(t));
+            if (rare.length > 0) expect(found.has(other.task.taskId)).toBe(true);
+            if (shared.length === 0) expect(found.has(other.task.taskId)).toBe(false);
+          }
+          index.add(task);
+        }
+      }),
+    );
+  });
+});
+
+describe('BlockArena', () => {
+  it('reuses a released block of the same size and keeps contents when it grows', () => {
+    const arena = new BlockArena(4);
+    const a = arena.alloc(2);
+    arena.data[a] = 7;
+    const b = arena.alloc(4);
+    expect(arena.data[a]).toBe(7);
+    arena.release(a, 2);
+    expect(arena.alloc(2)).toBe(a);
+    expect(arena.alloc(4)).not.toBe(b);
+    expect(BlockArena.sizeFor(0)).toBe(1);
+    expect(BlockArena.sizeFor(5)).toBe(8);
+  });
+});
+
+describe('TextCache', () => {
+  it('keeps the most recently used texts, analyses the others again', () => {
+    const [a, b, c] = [1, 2, 3].map((i) => known(i, 'org/a', `word${i}`));
+    const texts = new TextCache(2);
+    const sa = storedTask({ ...a!, text: a!.text }, texts);
+    const first = sa.text;
+    storedTask({ ...b!, text: b!.text }, texts);
+    expect(sa.text).toBe(first); // still cached, now the most recent
+    storedTask({ ...c!, text: c!.text }, texts);
+    expect(texts.size).toBe(2);
+    expect(sa.text).toBe(first);
+    const sb = storedTask({ ...b!, text: b!.text }, texts);
+    texts.delete(sb.key);
+    const again = sb.text; // evicted: analysed again from the task
+    expect(again.has('word2')).toBe(true);
+  });
+});
