@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { ChoraleError } from '@chorale/protocol';
 import { Command, CommanderError } from 'commander';
 import { agentCommand } from './commands/agent.js';
@@ -6,17 +5,18 @@ import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { detectCommand } from './commands/detect.js';
 import { rulesCommand } from './commands/rules.js';
+import { sessionsCommand } from './commands/sessions.js';
 import { startCommand } from './commands/start.js';
+import { tasksCommand } from './commands/tasks.js';
 import { UsageError } from './errors.js';
-
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+import { VERSION } from './version.js';
 
 export function createProgram(): Command {
   const program = new Command('chorale')
     .description(
       'Coordinates AI coding agents whose tasks depend on each other across repositories',
     )
-    .version(version)
+    .version(VERSION)
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -30,6 +30,8 @@ export function createProgram(): Command {
   detectCommand(program);
   configCommand(program);
   agentCommand(program);
+  sessionsCommand(program);
+  tasksCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

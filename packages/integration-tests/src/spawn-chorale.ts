@@ -88,6 +88,8 @@ export interface ChoraleNode {
   readonly peerId: string;
   /** Where its JSON Lines sink writes the SLURP events. */
   readonly slurpPath: string;
+  /** Its HTTP server (API, metrics, health), on 127.0.0.1 and a free port. */
+  readonly httpUrl: string;
 }
 
 export interface NodeConfig {
@@ -98,7 +100,7 @@ export interface NodeConfig {
 
 /**
  * Writes `.choralerc.json` in `dir` (libp2p on 127.0.0.1 port 0, mDNS off, debug logs, a
- * JSON Lines sink `slurp.jsonl`) and runs `chorale start` there until it prints its addresses.
+ * JSON Lines sink `slurp.jsonl`, HTTP on 127.0.0.1 port 0) and runs `chorale start` there until it prints its addresses.
  */
 export async function startNode(dir: string, config: NodeConfig = {}): Promise<ChoraleNode> {
   const rc = {
@@ -108,12 +110,14 @@ export async function startNode(dir: string, config: NodeConfig = {}): Promise<C
     ],
     logLevel: 'debug',
     sinks: [['@chorale/sink-jsonl', { path: 'slurp.jsonl' }]],
+    http: { listen: '127.0.0.1:0' },
     ...(config.session ? { session: config.session } : {}),
   };
   await writeFile(join(dir, '.choralerc.json'), JSON.stringify(rc, null, 2));
   const proc = spawnChorale(['start'], { cwd: dir });
   const listening = await proc.waitForLine(/^listening \/ip4\/127\.0\.0\.1\//);
   const peerLine = await proc.waitForLine(/^peer id /);
+  const httpLine = await proc.waitForLine(/^http /);
   await proc.waitForLine(/coordinator started/);
   return {
     process: proc,
@@ -121,5 +125,6 @@ export async function startNode(dir: string, config: NodeConfig = {}): Promise<C
     addr: listening.slice('listening '.length),
     peerId: peerLine.slice('peer id '.length),
     slurpPath: join(dir, 'slurp.jsonl'),
+    httpUrl: httpLine.slice('http '.length),
   };
 }
