@@ -228,7 +228,7 @@ export function App({ storage }: { storage: TokenStorage }) {
           <p class="node">
             <span title={node.peer_id}>node {shortId(node.peer_id)}</span>
             <span>v{node.version}</span>
-            <span>up {formatUptime(node.uptime_seconds)}</span>
+            <span>up {formatUptime((now - Date.parse(node.started_at)) / 1000)}</span>
             <span>
               {node.plugins.transport} · planners {node.plugins.planners.join(' → ')}
             </span>

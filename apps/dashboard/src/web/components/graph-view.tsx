@@ -85,7 +85,6 @@ function useCytoscape(
       style: STYLE,
       minZoom: 0.3,
       maxZoom: 2.5,
-      wheelSensitivity: 0.3,
       autoungrabify: true,
       boxSelectionEnabled: false,
     });
