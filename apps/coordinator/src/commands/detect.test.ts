@@ -37,6 +37,13 @@ describe('chorale detect --tasks', () => {
           relationship: 'API_Contract',
           confidence: expect.any(Number),
           reason: 'API definition and implementation dependency',
+          order: 'task1_first',
+          evidence: {
+            task1Terms: expect.arrayContaining(['api']),
+            task2Terms: expect.any(Array),
+            references: [],
+            signals: expect.arrayContaining(['one names an API, the other implements it']),
+          },
         },
         {
           task1: { project_id: 11, task_id: 2, repository: 'acme/db' },
@@ -44,10 +51,21 @@ describe('chorale detect --tasks', () => {
           relationship: 'Database_Schema',
           confidence: expect.any(Number),
           reason: 'Database schema change affects the services that use it',
+          // both change a table: the rule cannot tell which goes first
+          order: 'either',
+          evidence: expect.objectContaining({ references: [] }),
         },
       ]);
       for (const d of found) {
-        expect(Object.keys(d)).toEqual(['task1', 'task2', 'relationship', 'confidence', 'reason']);
+        expect(Object.keys(d)).toEqual([
+          'task1',
+          'task2',
+          'relationship',
+          'confidence',
+          'reason',
+          'order',
+          'evidence',
+        ]);
         expect(d.confidence).toBeGreaterThan(0);
         expect(d.confidence).toBeLessThanOrEqual(1);
       }
@@ -61,12 +79,16 @@ describe('chorale detect --tasks', () => {
       const run = await chorale(temp.dir, 'detect', '--tasks', TASKS);
       expect(run.code).toBe(0);
       const lines = run.stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(3);
-      expect(lines[0]).toMatch(
+      const heads = lines.filter((l) => !l.startsWith('    '));
+      expect(heads).toHaveLength(3);
+      expect(heads[0]).toMatch(
         /^API_Contract \(0\.\d\d\) acme\/backend-api#1 → acme\/frontend-app#101: /,
       );
-      expect(lines[1]).toMatch(/^Database_Schema .* acme\/db#2 → acme\/orders-service#3: /);
-      expect(lines[2]).toBe('4 tasks, 2 dependencies');
+      expect(heads[1]).toMatch(/^Database_Schema .* acme\/db#2 ↔ acme\/orders-service#3: /);
+      expect(heads[2]).toBe('4 tasks, 2 dependencies');
+      // each dependency is followed by its evidence: terms of each side and signals
+      expect(lines[1]).toMatch(/^ {4}terms: \[.*api.*\] \/ \[/);
+      expect(lines.some((l) => /^ {4}signal: one names an API/.test(l))).toBe(true);
     },
     TIMEOUT,
   );

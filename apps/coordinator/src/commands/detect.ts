@@ -1,4 +1,5 @@
 import { DependencyDetector } from '@chorale/detector';
+import type { DependencyEvidence } from '@chorale/protocol';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { createComponents } from '../compose.js';
@@ -12,6 +13,17 @@ const ref = (t: { projectId: number | string; taskId: number | string; repositor
   task_id: t.taskId,
   repository: t.repository,
 });
+
+/** The evidence of a dependency, one line each: the terms of each task, references, signals. */
+export function evidenceLines(evidence: DependencyEvidence): string[] {
+  const lines: string[] = [];
+  if (evidence.task1Terms.length > 0 || evidence.task2Terms.length > 0) {
+    lines.push(`terms: [${evidence.task1Terms.join(', ')}] / [${evidence.task2Terms.join(', ')}]`);
+  }
+  if (evidence.references.length > 0) lines.push(`references: ${evidence.references.join(', ')}`);
+  for (const signal of evidence.signals) lines.push(`signal: ${signal}`);
+  return lines;
+}
 
 export function detectCommand(program: Command): void {
   program
@@ -38,12 +50,18 @@ export function detectCommand(program: Command): void {
             relationship: d.relationship,
             confidence: d.confidence,
             reason: d.reason,
+            order: d.order ?? 'either',
+            evidence: d.evidence ?? null,
           };
+          const arrow = d.order === 'task1_first' ? '→' : '↔';
           out.line(
             out.json
               ? JSON.stringify(json)
-              : `${pc.bold(d.relationship)} (${d.confidence.toFixed(2)}) ${d.task1.repository}#${d.task1.taskId} → ${d.task2.repository}#${d.task2.taskId}: ${d.reason}`,
+              : `${pc.bold(d.relationship)} (${d.confidence.toFixed(2)}) ${d.task1.repository}#${d.task1.taskId} ${arrow} ${d.task2.repository}#${d.task2.taskId}: ${d.reason}`,
           );
+          if (!out.json && d.evidence) {
+            for (const line of evidenceLines(d.evidence)) out.line(`    ${pc.dim(line)}`);
+          }
         }
       }
       if (!out.json) out.line(pc.dim(`${tasks.length} tasks, ${found} dependencies`));

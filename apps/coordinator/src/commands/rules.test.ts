@@ -34,6 +34,13 @@ describe('chorale rules test', () => {
         relationship: 'API_Contract',
         confidence: 0.85,
         reason: 'API definition and implementation dependency',
+        order: 'a_first',
+        evidence: {
+          a: ['api', 'authentication'],
+          b: ['endpoint', 'authentication'],
+          references: [],
+          signals: expect.arrayContaining(['both name an API']),
+        },
       });
       const api = out.verdicts.find((v) => v.rule === 'API_Contract');
       expect(api?.keywords).toEqual({ a: ['api'], b: ['endpoint'] });
@@ -83,6 +90,10 @@ describe('chorale rules test', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(/✔ Database_Schema/);
       expect(run.stdout).toMatch(/· API_Contract +no match/);
+      // the match shows its order and evidence
+      expect(run.stdout).toMatch(/ {4}order: text1 first/);
+      expect(run.stdout).toMatch(/ {4}terms: \[.*table.*\] \/ \[.*preferences.*\]/);
+      expect(run.stdout).toMatch(/ {4}signal: shared term "preferenc" \(both titles, \d\.\d\)/);
       expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('→ Database_Schema would be reported');
     },
     TIMEOUT,

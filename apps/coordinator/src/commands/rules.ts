@@ -7,6 +7,7 @@ import { createComponents } from '../compose.js';
 import { namingConfigFile } from '../errors.js';
 import { stdoutOutput } from '../output.js';
 import { OWN_DIR } from '../own-dir.js';
+import { evidenceLines } from './detect.js';
 import { type ConfigOption, load, loggerFor } from './shared.js';
 
 /** Only the rule packs of the config (no transport, sinks or store are opened). */
@@ -43,6 +44,8 @@ export function rulesCommand(program: Command): void {
                   relationship: result.best.rule,
                   confidence: result.best.confidence,
                   reason: result.best.reason,
+                  order: result.best.first ? `${result.best.first}_first` : 'either',
+                  evidence: result.best.evidence ?? null,
                 }
               : null,
             verdicts: result.verdicts,
@@ -57,6 +60,18 @@ export function rulesCommand(program: Command): void {
           : pc.dim(v.error ? `error: ${v.error}` : 'no match');
         const words = `${pc.dim(`keywords: [${v.keywords.a.join(', ')}] / [${v.keywords.b.join(', ')}]`)}`;
         out.line(`${mark} ${pc.bold(v.rule.padEnd(26))} ${why}  ${words}`);
+        if (v.matched && v.evidence) {
+          const order = v.first ? `order: text${v.first === 'a' ? 1 : 2} first` : 'order: either';
+          out.line(`    ${pc.dim(order)}`);
+          for (const line of evidenceLines({
+            task1Terms: v.evidence.a,
+            task2Terms: v.evidence.b,
+            references: v.evidence.references,
+            signals: v.evidence.signals,
+          })) {
+            out.line(`    ${pc.dim(line)}`);
+          }
+        }
       }
       out.line(
         result.best ? `→ ${pc.bold(result.best.rule)} would be reported` : '→ no dependency',
