@@ -133,6 +133,10 @@ export async function runDemo(options: {
     }
   };
 
+  // The system clock's timers do not hold the process open (so a node can always exit), and on
+  // the in-memory bus nothing else does: without this, a planner waiting on the clock (an LLM
+  // planner's retry backoff) would let the process exit in the middle of the demo.
+  const keepAlive = setInterval(() => {}, 60_000);
   await node.start();
   try {
     for (const step of steps) {
@@ -150,6 +154,7 @@ export async function runDemo(options: {
   } finally {
     for (const agent of agents.values()) await agent.stop();
     await node.close();
+    clearInterval(keepAlive);
   }
   // The coordinator counts a failed sink write and goes on; the demo must not claim it was written.
   if (sinkFailures.length > 0) throw new SinkFailedError(sinkFailures);
