@@ -1,6 +1,6 @@
 import type { Envelope, TaskContext } from '@chorale/protocol';
 import { describe, expect, it } from 'vitest';
-import { envelopeEvent, prettyEnvelope } from './output.js';
+import { describeProvenance, envelopeEvent, prettyEnvelope } from './output.js';
 
 const task: TaskContext = {
   taskId: 42,
@@ -107,5 +107,34 @@ describe('prettyEnvelope', () => {
     expect(line).toContain('backend-api#42');
     expect(line).toContain('"Define user authentication API"');
     expect(line).not.toContain('\n');
+  });
+});
+
+describe('describeProvenance', () => {
+  it('names the planner, its model, tokens and latency, and why the planners before it failed', () => {
+    expect(
+      describeProvenance({
+        planner: 'anthropic',
+        model: 'claude-x',
+        usage: { inputTokens: 1200, outputTokens: 300 },
+        latencyMs: 2_140,
+        failures: [],
+      }),
+    ).toBe('by anthropic (claude-x, 1200+300 tokens, 2.1 s)');
+    expect(
+      describeProvenance({
+        planner: 'template',
+        latencyMs: 3,
+        failures: [
+          { planner: 'anthropic', error: 'the Anthropic API answered 500' },
+          { planner: 'ollama', error: 'token budget spent' },
+        ],
+      }),
+    ).toBe(
+      'by template (3 ms); anthropic failed: the Anthropic API answered 500; ollama failed: token budget spent',
+    );
+    expect(
+      describeProvenance({ planner: 'anthropic', cached: true, latencyMs: 0, failures: [] }),
+    ).toBe('by anthropic (cached)');
   });
 });

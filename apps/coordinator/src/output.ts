@@ -1,4 +1,4 @@
-import type { Envelope, SlurpEvent, TaskContext } from '@chorale/protocol';
+import type { Envelope, PlanProvenance, SlurpEvent, TaskContext } from '@chorale/protocol';
 import { encodeMessage, formatRfc3339 } from '@chorale/protocol';
 import pc from 'picocolors';
 
@@ -37,6 +37,24 @@ export function slurpEventLine(event: SlurpEvent, sinks: string[]): Record<strin
 
 const taskRef = (t: TaskContext) => `${t.repository}#${t.taskId}`;
 
+/** `by anthropic (claude-x, 1200+300 tokens, 2.1 s)`, `by template; anthropic failed: ...`. */
+export function describeProvenance(p: PlanProvenance): string {
+  const details = [
+    p.model,
+    p.cached ? 'cached' : undefined,
+    p.usage ? `${p.usage.inputTokens}+${p.usage.outputTokens} tokens` : undefined,
+    p.latencyMs === undefined || p.cached
+      ? undefined
+      : p.latencyMs < 1000
+        ? `${Math.round(p.latencyMs)} ms`
+        : `${(p.latencyMs / 1000).toFixed(1)} s`,
+  ].filter((d) => d !== undefined);
+  const failed = p.failures.map((f) => `${f.planner} failed: ${f.error}`);
+  return [`by ${p.planner}${details.length > 0 ? ` (${details.join(', ')})` : ''}`, ...failed].join(
+    '; ',
+  );
+}
+
 function indent(text: string): string {
   return text
     .split('\n')
@@ -53,7 +71,7 @@ export function prettyEnvelope(envelope: Envelope): string {
     case 'dependency_detected':
       return `${pc.magenta('⇄ dependency')}  ${pc.bold(m.dependency.relationship)} (${m.dependency.confidence.toFixed(2)}) ${taskRef(m.dependency.task1)} → ${taskRef(m.dependency.task2)}: ${m.dependency.reason}`;
     case 'coordination_plan':
-      return `${pc.blue('▣ plan')}        ${pc.bold(m.sessionId)} revision ${m.planRevision} to ${Object.keys(m.participants).join(', ')}\n${indent(m.plan)}`;
+      return `${pc.blue('▣ plan')}        ${pc.bold(m.sessionId)} revision ${m.planRevision} to ${Object.keys(m.participants).join(', ')}${m.provenance ? `\n      ${pc.dim(describeProvenance(m.provenance))}` : ''}\n${indent(m.plan)}`;
     case 'coordination_response':
       return `${pc.white('✎ response')}    ${pc.bold(m.agentId)}${m.responseType ? ` (${m.responseType})` : ''}: ${m.response}`;
     case 'session_message':
