@@ -104,6 +104,19 @@ const DERIVATIONAL: readonly [suffix: string, minStem: number][] = [
  * Known abbreviations (`config`, `spec`, `impl`, `docs`, ...) map to their word's stem.
  */
 export function stem(input: string): string {
+  const cached = STEM_CACHE.get(input);
+  if (cached !== undefined) return cached;
+  const result = stemUncached(input);
+  if (STEM_CACHE.size >= STEM_CACHE_SIZE) STEM_CACHE.clear();
+  STEM_CACHE.set(input, result);
+  return result;
+}
+
+/** Stems of recent words (task texts repeat their words); emptied when full. */
+const STEM_CACHE = new Map<string, string>();
+const STEM_CACHE_SIZE = 50_000;
+
+function stemUncached(input: string): string {
   let w = input.toLowerCase();
   const abbreviation = ABBREVIATIONS[w];
   if (abbreviation !== undefined) return abbreviation;
@@ -204,6 +217,16 @@ function codeWord(word: string): boolean {
  */
 export function identifiersOf(text: string): Set<string> {
   const found = new Set<string>();
+  // most words are plain: only pieces with a separator or an inner capital are looked into
+  for (const piece of text.split(/\s+/u)) {
+    if (MAYBE_CODE.test(piece)) addIdentifiers(piece, found);
+  }
+  return found;
+}
+
+const MAYBE_CODE = /[_#.:-]|\p{Ll}\p{N}*\p{Lu}|\p{Lu}{2}\p{Ll}/u;
+
+function addIdentifiers(text: string, found: Set<string>): void {
   for (const match of text.matchAll(IDENTIFIER)) {
     const raw = match[0].replace(/\(\)/gu, '');
     const parts = raw.split(QUALIFIER).filter((p) => p !== '');
@@ -216,7 +239,6 @@ export function identifiersOf(text: string): Set<string> {
     }
     for (const part of parts) if (codeWord(part)) addIdentifier(found, part);
   }
-  return found;
 }
 
 function addIdentifier(found: Set<string>, identifier: string): void {
