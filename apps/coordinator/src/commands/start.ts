@@ -1,8 +1,8 @@
-import { dashboardAssetsDir } from '@chorale/dashboard';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { createNode, logActivity } from '../compose.js';
-import { checkListen, type HttpServer, startHttpServer } from '../http/server.js';
+import { checkListen } from '../http/listen.js';
+import type { HttpServer } from '../http/server.js';
 import { VERSION } from '../version.js';
 import { type ConfigOption, load, loggerFor } from './shared.js';
 
@@ -36,6 +36,11 @@ export function startCommand(program: Command): void {
       let server: HttpServer | undefined;
       if (http) {
         try {
+          // Loaded only here: the other commands start faster without the server's modules.
+          const [{ startHttpServer }, { dashboardAssetsDir }] = await Promise.all([
+            import('../http/server.js'),
+            import('@chorale/dashboard'),
+          ]);
           server = await startHttpServer(node, {
             ...http,
             version: VERSION,

@@ -5,8 +5,9 @@ import type { MetaCoordinator } from '@chorale/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_CLAIM, CLIENT_CLAIM, startTestNode, type TestNode } from './__fixtures__/test-node.js';
 import { HttpConfigError } from './errors.js';
+import { isLoopback } from './listen.js';
 import type { ClaimResult, ErrorBody, SessionDetail, SessionList } from './schemas.js';
-import { isLoopback, startHttpServer } from './server.js';
+import { startHttpServer } from './server.js';
 
 const nodes: TestNode[] = [];
 async function start(init?: Parameters<typeof startTestNode>[0]): Promise<TestNode> {

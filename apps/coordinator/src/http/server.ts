@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseListen } from '@chorale/config';
 import {
   type Clock,
   dependencyKey,
@@ -29,6 +28,7 @@ import { dependencyJson, sessionDetailJson, sessionSummaryJson, taskJson } from 
 import { ApiError, HttpConfigError } from './errors.js';
 import { openEventStream } from './events.js';
 import { DEFAULT_HEALTH_WINDOW_MS, readiness } from './health.js';
+import { checkListen } from './listen.js';
 import { NodeMetrics } from './metrics.js';
 import {
   claimResult,
@@ -85,33 +85,6 @@ export interface HttpServer {
 }
 
 const DEFAULT_BODY_LIMIT = 256 * 1024;
-
-/** Whether connections to `host` can only come from this machine. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
-/**
- * The host and port of a listen address; throws HttpConfigError when it is malformed, or not a
- * loopback address while there is no token.
- */
-export function checkListen(
-  listen: string,
-  token: string | undefined,
-): { host: string; port: number } {
-  const address = parseListen(listen);
-  if (!address) {
-    throw new HttpConfigError(
-      `http.listen: expected a "host:port" address such as 127.0.0.1:7700, got ${JSON.stringify(listen)}`,
-    );
-  }
-  if (!token && !isLoopback(address.host)) {
-    throw new HttpConfigError(
-      `http.listen "${listen}" is not a loopback address: set http.token in the config (or CHORALE_TOKEN) so that the API needs a bearer token`,
-    );
-  }
-  return address;
-}
 
 /** Compares in time that does not depend on where the strings differ. */
 function sameToken(given: string, expected: string): boolean {
