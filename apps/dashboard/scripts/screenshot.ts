@@ -38,6 +38,8 @@ const { DEFAULT_SCENARIO } = (await import(new URL('dist/index.js', COORDINATOR)
 };
 
 const { values } = parseArgs({
+  // `pnpm run screenshot -- --out x.png` passes the `--` on
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     out: {
       type: 'string',
