@@ -159,13 +159,41 @@ const CROSS_REFERENCE: RelationshipProfile = {
   ],
 };
 
+const SHARED_SUBJECT: RelationshipProfile = {
+  firstRole: 'specification or defining change',
+  secondRole: 'work on the same subject',
+  awaits: 'the agreed shape of the shared subject',
+  firstWords: ['spec', 'specification', 'define', 'design', 'propose', 'proposal', 'rfc', 'add'],
+  secondWords: ['implement', 'support', 'document', 'docs', 'update', 'use', 'adopt'],
+  firstShares: 'the names, identifiers and behaviour both tasks touch, and every change to them',
+  secondShares: 'where it uses the shared subject, and any assumption it makes about it',
+  coordinationPoints: [
+    'Agree on the shared names, identifiers and behaviour before either side merges',
+    'Tell the other agent of every change to the shared subject',
+    'Review both changes side by side before completion',
+  ],
+  potentialConflicts: [
+    'The two tasks describe the shared subject differently',
+    'One side renames or removes what the other still uses',
+    'Release order between the repositories',
+  ],
+  successCriteria: [
+    'Both tasks use the same names and behaviour for the shared subject',
+    'Documentation and implementation agree',
+    'Tests of both repositories pass against the combined change',
+  ],
+};
+
 /** Profiles of the relationships Chorale ships rules for, by rule name. */
 export const PROFILES: Readonly<Record<string, RelationshipProfile>> = {
   API_Contract: API_CONTRACT,
   Database_Schema: DATABASE_SCHEMA,
   Configuration_Dependency: CONFIGURATION_DEPENDENCY,
   Security_Compliance: SECURITY_COMPLIANCE,
+  Explicit_Reference: CROSS_REFERENCE,
+  /** The name of explicit references before they became `Explicit_Reference`. */
   Cross_Reference: CROSS_REFERENCE,
+  Shared_Subject: SHARED_SUBJECT,
 };
 
 /** "GraphQL_Schema" → "GraphQL Schema". */

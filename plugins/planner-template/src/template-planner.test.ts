@@ -75,7 +75,9 @@ describe('templatePlanner', () => {
     ['Database_Schema', T.preferencesTable, T.preferencesService, /migration/i],
     ['Configuration_Dependency', T.featureFlag, T.flagChecks, /setting/i],
     ['Security_Compliance', T.jwtRefresh, T.authMiddleware, /security review/i],
+    ['Explicit_Reference', T.authApi, T.authEndpoint, /referenced task/i],
     ['Cross_Reference', T.authApi, T.authEndpoint, /referenced task/i],
+    ['Shared_Subject', T.authApi, T.authEndpoint, /shared subject/i],
   ] as const)('writes a %s plan of its own', async (relationship, a, b, marker) => {
     const plan = await templatePlanner().plan(dependencyRequest(a, b, relationship), signal());
     expect(plan.text).toMatch(marker);
