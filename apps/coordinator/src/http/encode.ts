@@ -49,13 +49,13 @@ function sectionsJson(s: PlanSections) {
   };
 }
 
-/** A plan's provenance: from the plan record, else from its message's metadata; undefined when neither has one. */
+/** A plan's provenance: from the plan record, else from its message's metadata (older logs); undefined when neither has one. */
 export function provenanceOf(
   record: PlanRecord | undefined,
   message: CoordinationMessage | undefined,
 ): PlanProvenance | undefined {
-  const candidate =
-    (record as { provenance?: unknown } | undefined)?.provenance ?? message?.metadata.provenance;
+  if (record?.provenance) return record.provenance;
+  const candidate = message?.metadata.provenance;
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const p = candidate as Partial<PlanProvenance>;
   if (typeof p.planner !== 'string') return undefined;

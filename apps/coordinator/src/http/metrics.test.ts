@@ -150,6 +150,19 @@ describe('/metrics', () => {
     expect(sample(text, 'chorale_plans_total{planner="template"}')).toBe(1);
   });
 
+  it('counts the secrets redacted, by kind', async () => {
+    const t = await start();
+    await t.call('/api/tasks', {
+      method: 'POST',
+      json: { ...API_CLAIM, description: 'Deploy key AKIAIOSFODNN7EXAMPLE for the auth API' },
+    });
+    await t.call('/api/tasks', { method: 'POST', json: CLIENT_CLAIM });
+    await t.node.coordinator.whenIdle();
+    const text = await metricsOf(t);
+    expect(sample(text, 'chorale_redactions_total{kind="aws_access_key_id"}')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE chorale_redactions_total counter');
+  });
+
   it('passes promtool check metrics', async (context) => {
     const promtool = await new Promise<boolean>((resolve) =>
       execFile('promtool', ['--version'], (error) => resolve(!error)),

@@ -9,8 +9,6 @@ export interface MetricsSource {
   transport: Transport;
   detector: { knownTasks(): readonly unknown[] };
   sinks: readonly { name: string }[];
-  /** Redactions made so far, where the node redacts secrets. */
-  redactions?: () => number;
 }
 
 /** A failure or success of some part, with when it happened (readiness looks at recent ones). */
@@ -180,20 +178,20 @@ export class NodeMetrics {
         this.set(source.detector.knownTasks().length);
       },
     });
-    if (source.redactions) {
-      const redactions = source.redactions;
-      let reported = 0;
-      new Counter({
-        name: 'chorale_redactions_total',
-        help: 'Secrets redacted from text before it left the node',
-        registers,
-        collect() {
-          const count = redactions();
-          if (count > reported) this.inc(count - reported);
-          reported = Math.max(reported, count);
-        },
-      });
-    }
+    const redacted = new Map<string, number>();
+    new Counter({
+      name: 'chorale_redactions_total',
+      help: 'Secrets redacted before text reached a planner, a plan, the mesh or a sink, by kind of secret',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        for (const [kind, count = 0] of Object.entries(source.coordinator.redactions())) {
+          const delta = count - (redacted.get(kind) ?? 0);
+          if (delta > 0) this.inc({ kind }, delta);
+          redacted.set(kind, count);
+        }
+      },
+    });
     this.#sseClients = new Gauge({
       name: 'chorale_http_event_streams',
       help: 'Clients connected to /api/events',

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MetaCoordinator } from '@chorale/core';
+import { type MetaCoordinator, SPECIFICATION_VERSION } from '@chorale/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_CLAIM, CLIENT_CLAIM, startTestNode, type TestNode } from './__fixtures__/test-node.js';
 import { HttpConfigError } from './errors.js';
@@ -105,6 +105,28 @@ describe('HTTP API: tasks, sessions, dependencies', () => {
       from_agent_id: 'meta_coordinator',
     });
     expect(detail.decision).toBeUndefined();
+    expect(detail.plan?.provenance).toMatchObject({ planner: 'template', failures: [] });
+  });
+
+  it('shows where the plan came from: the planners that failed before the one that wrote it', async () => {
+    const t = await start({
+      planners: [
+        {
+          specificationVersion: SPECIFICATION_VERSION,
+          name: 'flaky-llm',
+          async plan() {
+            throw new Error('model overloaded');
+          },
+        },
+      ],
+    });
+    const id = await openSession(t);
+    const detail = await json<SessionDetail>(await t.call(`/api/sessions/${id}`));
+    expect(detail.plan).toMatchObject({ planner: 'template' });
+    expect(detail.plan?.provenance?.planner).toBe('template');
+    expect(detail.plan?.provenance?.failures).toEqual([
+      { planner: 'flaky-llm', error: expect.stringContaining('model overloaded') },
+    ]);
   });
 
   it('takes replies from participants until consensus resolves the session', async () => {

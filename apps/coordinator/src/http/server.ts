@@ -298,7 +298,7 @@ export async function startHttpServer(
       if (!task) {
         throw new ApiError(404, 'not_found', `no claimed task ${project_id}/${task_id}`);
       }
-      detector.remove(task);
+      coordinator.releaseTask(task);
       events.emitReleased(task);
       return { released: taskJson(task) };
     },

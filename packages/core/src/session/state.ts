@@ -46,6 +46,8 @@ export interface PlanRecord {
   author: string;
   planner?: string;
   sections?: PlanSections;
+  /** The planner chain's record, for plans that came with one. */
+  provenance?: PlanProvenance;
   /** Id of the plan's message in `messages`. */
   messageId: string;
   at: number;
@@ -92,6 +94,7 @@ export function applyEvent(
         author: event.author,
         ...(event.planner ? { planner: event.planner } : {}),
         ...(event.sections ? { sections: event.sections } : {}),
+        ...(event.provenance ? { provenance: event.provenance } : {}),
         messageId: event.message.messageId,
         at: event.at,
       });
