@@ -23,3 +23,14 @@ function bench(label, texts, rounds) {
 
 bench('typical messages (no secret)', typical, 200_000);
 bench('message with 4 secrets', withSecrets, 100_000);
+
+// Hostile input near the largest message (64 KiB): every pattern stays linear.
+for (const [label, text] of [
+  ['64 KiB of "a-a-a-" after "token"', `token ${'a-'.repeat(32_000)}`],
+  ['64 KiB of "a.a.a." after "password"', `password ${'a.'.repeat(32_000)}`],
+  ['64 KiB of almost-JWT segments', 'eyJaaaaaaaaaa.aaaaaaaaaaaaa.'.repeat(2_300)],
+]) {
+  const start = process.hrtime.bigint();
+  redactSecrets(text);
+  console.log(`${label}: ${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(1)} ms`);
+}

@@ -80,6 +80,19 @@ describe('redactSecrets: several secrets in one text', () => {
   });
 });
 
+describe('redactSecrets: hostile input', () => {
+  // Unanchored versions of these patterns backtrack quadratically (36 s for the first text);
+  // anchored ones return in about a millisecond, far inside the test's timeout.
+  it.each([
+    ['"a-a-a-" after a key name', `token ${'a-'.repeat(32_000)}`],
+    ['"a.a.a." after a key name', `password ${'a.'.repeat(32_000)}`],
+    ['almost-JWT segments', 'eyJaaaaaaaaaa.aaaaaaaaaaaaa.'.repeat(2_300)],
+    ['scheme-like runs', 'x://a:'.repeat(10_000)],
+  ])('64 KiB of %s come back unchanged', (_label, text) => {
+    expect(redactSecrets(text)).toEqual({ text, findings: [] });
+  });
+});
+
 describe('redactDeep', () => {
   it('redacts strings at any depth and keeps untouched branches as they are', () => {
     const clean = { title: 'Add OAuth2', keywords: ['api', 'auth'] };

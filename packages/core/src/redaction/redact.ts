@@ -51,6 +51,8 @@ export function redactionMarker(kind: SecretKind): string {
 interface Rule {
   kind: SecretKind;
   pattern: RegExp;
+  /** A cheaper test a text must pass before `pattern` runs on it (the key and its `=`/`:`). */
+  quick?: RegExp;
   /** The replacement of one match; `undefined` keeps the match (a look-alike, not a secret). */
   replace(match: string, groups: string[]): string | undefined;
 }
@@ -72,6 +74,10 @@ function middle(kind: SecretKind, pattern: RegExp, check?: (value: string) => bo
     replace: (_match, [before = '', value = '', after = '']) =>
       check && !check(value) ? undefined : `${before}${redactionMarker(kind)}${after}`,
   };
+}
+
+function withQuick(quick: RegExp, rule: Rule): Rule {
+  return { ...rule, quick };
 }
 
 const hasDigit = (s: string) => /\d/.test(s);
@@ -112,8 +118,9 @@ function secretValue(value: string, quoted: boolean, separator: string): boolean
 function assignment(kind: SecretKind, key: string): Rule {
   return {
     kind,
+    quick: new RegExp(`(?:${key})["']?\\s*[:=]`, 'i'),
     pattern: new RegExp(
-      `\\b([A-Za-z0-9_-]*?(?:${key})["']?)(\\s*[:=]\\s*)(?:"([^"\\n]+)"|'([^'\\n]+)'|([^\\s"'\`,;&)]+))`,
+      `(?<![A-Za-z0-9_-])([A-Za-z0-9_-]{0,40}?(?:${key})["']?)(\\s*[:=]\\s*)(?:"([^"\\n]+)"|'([^'\\n]+)'|([^\\s"'\`,;&)]+))`,
       'gi',
     ),
     replace(_match, [name = '', separator = '', doubleQuoted = '', singleQuoted = '', bare = '']) {
@@ -136,11 +143,20 @@ const RULES: Rule[] = [
     /-----BEGIN[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----|$)/g,
   ),
   // scheme://user:password@host: the user and password go, the scheme and host stay.
-  middle(
-    'connection_string',
-    new RegExp(`\\b((?:${DB_SCHEMES}):\\/\\/)([^\\s/?#@:[\\]]*:[^\\s/?#@[\\]]+)(@)`, 'gi'),
+  withQuick(
+    /:\/\/[^\s/?#@]*@/,
+    middle(
+      'connection_string',
+      new RegExp(`\\b((?:${DB_SCHEMES}):\\/\\/)([^\\s/?#@:[\\]]*:[^\\s/?#@[\\]]+)(@)`, 'gi'),
+    ),
   ),
-  middle('url_credentials', /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:[\]]+:[^\s/?#@[\]]+)(@)/gi),
+  withQuick(
+    /:\/\/[^\s/?#@]*@/,
+    middle(
+      'url_credentials',
+      /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/?#@:[\]]+:[^\s/?#@[\]]+)(@)/gi,
+    ),
+  ),
   whole(
     'slack_webhook',
     /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/+-]{10,}/g,
@@ -195,8 +211,7 @@ export function redactSecrets(text: string): RedactionResult {
   const counts = new Map<SecretKind, number>();
   let out = text;
   for (const rule of RULES) {
-    rule.pattern.lastIndex = 0;
-    if (!rule.pattern.test(out)) continue;
+    if (rule.quick && !rule.quick.test(out)) continue;
     rule.pattern.lastIndex = 0;
     out = out.replace(rule.pattern, (match: string, ...rest: unknown[]) => {
       const groups = rest.slice(0, -2).map((g) => (typeof g === 'string' ? g : ''));
