@@ -174,14 +174,34 @@ describe('HTTP API: tasks, sessions, dependencies', () => {
     });
     const history = await json<SessionList>(await t.call('/api/sessions?status=escalated'));
     expect(history.sessions.map((s) => [s.session_id, s.decided_by])).toEqual([[id, 'alice']]);
+    const escalateAgain = await t.call(`/api/sessions/${id}/escalate`, {
+      method: 'POST',
+      json: { reason: 'again', by: 'alice' },
+    });
+    expect(escalateAgain.status).toBe(409);
     expect(await json(await t.call('/api/sessions?status=active'))).toEqual({ sessions: [] });
 
-    const again = await t.call(`/api/sessions/${id}/resolve`, {
+    // The escalation queue: a human resolves the escalated session.
+    const decided = await t.call(`/api/sessions/${id}/resolve`, {
+      method: 'POST',
+      json: { reason: 'Reviewed: ship the API first', by: 'bob' },
+    });
+    expect(decided.status).toBe(200);
+    expect(await json(decided)).toMatchObject({
+      status: 'resolved',
+      escalation_reason: 'The auth flow needs a security review',
+      decision: { outcome: 'resolved', by: 'bob', reason: 'Reviewed: ship the API first' },
+    });
+    expect(await json(await t.call('/api/sessions?status=escalated'))).toEqual({ sessions: [] });
+    const again = await t.call(`/api/sessions/${id}/close`, {
       method: 'POST',
       json: { reason: 'done', by: 'bob' },
     });
     expect(again.status).toBe(409);
-    expect(await json(again)).toMatchObject({ code: 'session_closed' });
+    expect(await json(again)).toMatchObject({
+      code: 'session_closed',
+      message: `session "${id}" is already resolved`,
+    });
     const late = await t.call(`/api/sessions/${id}/messages`, {
       method: 'POST',
       json: { agent_id: 'agent-001', content: 'Agreed' },
@@ -321,6 +341,12 @@ describe('HTTP API: the token', () => {
     }
     const events = await fetch(`${t.url}/api/events`);
     expect(events.status).toBe(401);
+    expect((await fetch(`${t.url}/api/events?token=wrong`)).status).toBe(401);
+    // EventSource cannot send headers: the stream (and only the stream) takes ?token=.
+    const stream = await fetch(`${t.url}/api/events?token=s3cret-token`);
+    expect(stream.status).toBe(200);
+    await stream.body?.cancel();
+    expect((await fetch(`${t.url}/api/node?token=s3cret-token`)).status).toBe(401);
     expect((await t.call('/api/node')).status).toBe(200);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${t.url}/metrics`)).status).toBe(200);

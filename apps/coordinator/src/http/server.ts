@@ -181,7 +181,14 @@ export async function startHttpServer(
     app.addHook('onRequest', async (request) => {
       if (!request.url.startsWith('/api/') && request.url !== '/api') return;
       const header = request.headers.authorization ?? '';
-      const given = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+      // A browser's EventSource cannot send headers: /api/events also takes `?token=`.
+      const fromQuery =
+        request.routeOptions.url === '/api/events'
+          ? (request.query as { token?: unknown }).token
+          : undefined;
+      const given =
+        /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ??
+        (typeof fromQuery === 'string' && fromQuery !== '' ? fromQuery : undefined);
       if (!given || !sameToken(given, token)) {
         throw new ApiError(
           401,

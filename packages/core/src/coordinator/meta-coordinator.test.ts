@@ -765,3 +765,69 @@ describe('MetaCoordinator: what the HTTP API needs', () => {
     expect(runs.every(([ms]) => ms >= 0)).toBe(true);
   });
 });
+
+describe('MetaCoordinator: a human decides an escalated session', () => {
+  it('resolves it with who decided, tells the mesh, and writes the decision as its own SLURP event', async () => {
+    const h = await harness();
+    const { session } = await openApiSession(h);
+    await h.coordinator.escalateSession(session.sessionId, 'Needs a human');
+    const resolved = await h.coordinator.resolveSession(
+      session.sessionId,
+      'Ship the API first',
+      'alice',
+    );
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      resolution: 'Ship the API first',
+      escalationReason: 'Needs a human',
+      decidedBy: 'alice',
+    });
+    await h.settle();
+    expect(h.sink.events.map((e) => [e.outcomeType, e.metadata.decidedBy])).toEqual([
+      ['escalated', undefined],
+      ['resolved', 'alice'],
+    ]);
+    expect(h.seen).toContainEqual(
+      expect.objectContaining({ type: 'resolution', resolution: 'Ship the API first' }),
+    );
+    await expect(
+      h.coordinator.closeSession(session.sessionId, 'again', 'bob'),
+    ).rejects.toBeInstanceOf(SessionClosedError);
+    await expect(h.coordinator.escalateSession(session.sessionId)).rejects.toBeInstanceOf(
+      SessionClosedError,
+    );
+  });
+
+  it('decides an escalated session that already left the active set, from the store', async () => {
+    const h = await harness({ options: { maxSessionDuration: 24 * 60 * MINUTE } });
+    const { session } = await openApiSession(h);
+    await h.coordinator.escalateSession(session.sessionId, 'Needs a human');
+    await vi.advanceTimersByTimeAsync(10 * MINUTE);
+    await h.settle();
+    expect(h.coordinator.getSession(session.sessionId)).toBeUndefined();
+    const closed = await h.coordinator.closeSession(session.sessionId, 'Not needed', 'carol');
+    expect(closed).toMatchObject({ status: 'closed', decidedBy: 'carol' });
+    await h.settle();
+    expect(await h.coordinator.loadSession(session.sessionId)).toMatchObject({
+      status: 'closed',
+      resolution: 'Not needed',
+      decidedBy: 'carol',
+    });
+  });
+
+  it('a peer applies the resolution of a session it had escalated', async () => {
+    const h = await harness();
+    const { a1, session } = await openApiSession(h);
+    await h.coordinator.escalateSession(session.sessionId, 'Needs a human');
+    await h.say(a1, {
+      type: 'resolution',
+      sessionId: session.sessionId,
+      resolution: 'Decided elsewhere',
+      summary: '',
+    });
+    expect(h.coordinator.getSession(session.sessionId)).toMatchObject({
+      status: 'resolved',
+      resolution: 'Decided elsewhere',
+    });
+  });
+});

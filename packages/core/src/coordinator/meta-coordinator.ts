@@ -146,6 +146,14 @@ export function dependencyKey(dependency: TaskDependency): string {
   return `${a}|${b}|${dependency.relationship}`;
 }
 
+/** Whether `outcome` is a human's decision on an escalated session (resolve or close it). */
+function decidesEscalation(
+  session: CoordinationSession,
+  outcome: 'resolved' | 'escalated' | 'closed',
+): boolean {
+  return session.status === 'escalated' && outcome !== 'escalated';
+}
+
 /** Plans kept for sessions not opened here yet (a bound on what strangers can make us hold). */
 const MAX_EARLY_PLANS = 1_000;
 
@@ -443,7 +451,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   // -------------------------------------------------------------------------------------------
   // Operator actions
 
-  /** Resolves an active session by hand (an operator's decision). */
+  /** Resolves an active or escalated session by hand (an operator's decision). */
   resolveSession(
     sessionId: string,
     reason = 'Manual resolution by admin',
@@ -461,7 +469,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     return this.#operator(sessionId, 'escalated', reason, by);
   }
 
-  /** Closes an active session without an outcome (cancelled). */
+  /** Closes an active or escalated session without an outcome (cancelled). */
   closeSession(
     sessionId: string,
     reason = 'Closed by operator',
@@ -518,9 +526,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   ): Promise<CoordinationSession> {
     return new Promise((resolve, reject) => {
       this.#enqueue(sessionId, async () => {
-        const session = this.#sessions.get(sessionId);
+        // An escalated session waits for a human even after it left the active set.
+        const session = this.#sessions.get(sessionId) ?? (await this.loadSession(sessionId));
         if (!session) return reject(new SessionNotFoundError(sessionId));
-        if (session.status !== 'active')
+        if (session.status !== 'active' && !decidesEscalation(session, outcome))
           return reject(new SessionClosedError(sessionId, session.status));
         await this.#finish(session, outcome, reason, true, by);
         resolve(structuredClone(session));
@@ -916,11 +925,15 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     reason: string,
   ): Promise<void> {
     const session = this.#sessions.get(sessionId);
-    if (session?.status !== 'active') return;
+    if (!session || (session.status !== 'active' && !decidesEscalation(session, outcome))) return;
     await this.#finish(session, outcome, reason, false);
   }
 
-  /** Ends a session: records the outcome, tells the mesh, writes the one SLURP event. */
+  /**
+   * Ends a session: records the outcome, tells the mesh, writes the SLURP event. An escalated
+   * session ends a second time when a human resolves or closes it: that decision gets its own
+   * SLURP event.
+   */
   async #finish(
     session: CoordinationSession,
     outcome: 'resolved' | 'escalated' | 'closed',
@@ -928,7 +941,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     publish: boolean,
     by?: string,
   ): Promise<void> {
-    if (session.status !== 'active') return;
+    if (session.status !== 'active' && !decidesEscalation(session, outcome)) return;
     this.#record(session, { kind: outcome, at: this.#clock.now(), reason, ...(by ? { by } : {}) });
     const timer = this.#deadlines.get(session.sessionId);
     if (timer !== undefined) this.#clock.clearTimeout(timer);
