@@ -49,4 +49,12 @@ export {
   taskKey,
   type VerdictEvidence,
 } from './evaluate.js';
+export { InvalidIndexOptionError } from './index/errors.js';
+export { DEFAULT_TEXT_CACHE_SIZE, TextCache } from './index/known-task.js';
+export {
+  DEFAULT_MAX_CANDIDATES,
+  DEFAULT_MAX_POSTINGS,
+  TermIndex,
+  type TermIndexOptions,
+} from './index/term-index.js';
 export { phraseTokens, type Tokens, taskFromText, taskText, tokenize } from './text.js';
