@@ -40,6 +40,14 @@ describe('stem', () => {
     expect(stem('naïve')).toBe('naïve');
   });
 
+  it('stems the names of Object.prototype members like any other word', () => {
+    for (const word of ['constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(typeof stem(word)).toBe('string');
+      expect(stem(word)).toBe(stem(word).toLowerCase());
+    }
+    expect(stem('constructors')).toBe(stem('constructor'));
+  });
+
   it('never throws and gives a non-empty lower-case stem', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[a-zA-Z]{1,20}$/), (w) => {

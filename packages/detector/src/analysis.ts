@@ -44,27 +44,29 @@ feat chore refactor ci style revert wip`.split(/\s+/),
  * Abbreviations written as often as the word itself, mapped to the word's stem (so `config`
  * and `configuration` are one term): a short, fixed list of software usage.
  */
-const ABBREVIATIONS: Readonly<Record<string, string>> = {
-  config: 'configur',
-  configs: 'configur',
-  cfg: 'configur',
-  impl: 'implement',
-  impls: 'implement',
-  spec: 'specif',
-  specs: 'specif',
-  env: 'environ',
-  envs: 'environ',
-  param: 'parameter',
-  params: 'parameter',
-  repo: 'repositor',
-  repos: 'repositor',
-  docs: 'document',
-  doc: 'document',
-  deps: 'depend',
-  dep: 'depend',
-  perf: 'perform',
-  auth: 'auth',
-};
+const ABBREVIATIONS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    config: 'configur',
+    configs: 'configur',
+    cfg: 'configur',
+    impl: 'implement',
+    impls: 'implement',
+    spec: 'specif',
+    specs: 'specif',
+    env: 'environ',
+    envs: 'environ',
+    param: 'parameter',
+    params: 'parameter',
+    repo: 'repositor',
+    repos: 'repositor',
+    docs: 'document',
+    doc: 'document',
+    deps: 'depend',
+    dep: 'depend',
+    perf: 'perform',
+    auth: 'auth',
+  }),
+);
 
 const VOWEL = /[aeiouy]/;
 const DOUBLE_CONSONANT = /([b-df-hj-kmnp-rt-xz])\1$/;
@@ -118,7 +120,7 @@ const STEM_CACHE_SIZE = 50_000;
 
 function stemUncached(input: string): string {
   let w = input.toLowerCase();
-  const abbreviation = ABBREVIATIONS[w];
+  const abbreviation = ABBREVIATIONS.get(w);
   if (abbreviation !== undefined) return abbreviation;
   if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
 
@@ -161,7 +163,7 @@ function stemUncached(input: string): string {
 }
 
 const STOP_STEMS: ReadonlySet<string> = new Set(
-  [...STOP_WORDS].filter((w) => !(w in ABBREVIATIONS)).map(stem),
+  [...STOP_WORDS].filter((w) => !ABBREVIATIONS.has(w)).map(stem),
 );
 
 /** Whether a (lower-cased) word is a stop word, as written or by its stem. */
