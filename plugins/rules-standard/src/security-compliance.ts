@@ -123,7 +123,21 @@ function securityWork(t: TaskText, fams: Set<string>): boolean {
 export const securityCompliance: DependencyRule = {
   name: 'Security_Compliance',
   description: 'Security changes requiring coordinated implementation',
-  keywords: ['security', 'auth', 'permission', 'token', 'encrypt'],
+  // the reference's five, then the forms of its concerns a task writes instead (the index ties
+  // two tasks that have keywords of the same rule: "JWT" and "authentication" are both auth)
+  keywords: [
+    'security',
+    'auth',
+    'permission',
+    'token',
+    'encrypt',
+    'authentication',
+    'authorization',
+    'jwt',
+    'oauth',
+    'encryption',
+    'vulnerability',
+  ],
   validate(a, b, corpus): RuleMatch | null {
     const famA = families(a);
     const famB = families(b);
