@@ -1,13 +1,25 @@
 import type { TaskContext } from '@chorale/core';
 import { describe, expect, it } from 'vitest';
-import { crossReference, findReferences, normalizeRepository } from './cross-reference.js';
+import {
+  crossReference,
+  findReferences,
+  normalizeRepository,
+  proposalNames,
+} from './cross-reference.js';
+import { DependencyDetector } from './detector.js';
+import { TermIndex } from './index/term-index.js';
 
-function task(taskId: number | string, repository: string, description = ''): TaskContext {
+function task(
+  taskId: number | string,
+  repository: string,
+  description = '',
+  title = `Task ${taskId}`,
+): TaskContext {
   return {
     taskId,
     projectId: 1,
     repository,
-    title: `Task ${taskId}`,
+    title,
     description,
     keywords: [],
     agentId: 'a',
@@ -114,5 +126,90 @@ describe('crossReference', () => {
       ),
     ).toMatchObject({ first: 'b' });
     expect(crossReference(task(1, 'o/web', 'after api#42'), task(42, 'o/other'))).toBeNull();
+  });
+});
+
+describe('proposal references', () => {
+  const proposals = (text: string) =>
+    findReferences(text)
+      .filter((r) => r.proposal !== undefined)
+      .map((r) => `${r.proposal}-${r.id}`);
+
+  it('finds a series word with a number: hyphen, space or #, leading zeros dropped', () => {
+    expect(proposals('Support IPIP-412 and KEP-1287; see PEP 8, RFC #9110 and ADR-0012')).toEqual([
+      'ipip-412',
+      'kep-1287',
+      'pep-8',
+      'rfc-9110',
+      'adr-12',
+    ]);
+    expect(findReferences('Blocked by OTEP 227')).toEqual([
+      { repository: '', id: '227', text: 'OTEP 227', dependency: true, proposal: 'otep' },
+    ]);
+  });
+
+  it('ignores versions, lower-case words, parts of identifiers and paths', () => {
+    expect(
+      proposals('HTTP 1.1, SDK 2.0, Python 3, ipip-412, OTEL_SDK_DISABLED 1, a/KEP-12, KEP-12b'),
+    ).toEqual([]);
+    expect(proposals('I 5 and ABCDEFGHI-5')).toEqual([]);
+  });
+
+  it('names a task by the series its title starts with, or its own number in the title', () => {
+    const names = (taskId: number | string, title: string) =>
+      proposalNames(task(taskId, 'o/specs', '', title));
+    expect(names(412, 'IPIP: Signaling Block Order in CARs')).toEqual(['ipip-412']);
+    expect(names('o/specs#412', '[RFC] Block order')).toEqual(['rfc-412']);
+    expect(names(1287, 'KEP-1287: In-place update of pod resources')).toEqual(['kep-1287']);
+    expect(names(402, 'IPIP-0402: Partial CAR support')).toEqual(['ipip-402']);
+    // citing another proposal, or a series word that is not at the start, names nothing
+    expect(names(349, 'Support IPIP-412')).toEqual([]);
+    expect(names(412, 'Signaling block order (IPIP)')).toEqual([]);
+    expect(names(412, 'feat: block order')).toEqual([]);
+    expect(names('abc', 'IPIP: no number')).toEqual([]);
+  });
+
+  it('matches the task that is the proposal (0.95, the proposal first), and no other', () => {
+    const spec = task(412, 'ipfs/specs', '', 'IPIP: Signaling Block Order in CARs on Gateways');
+    const impl = task(349, 'ipfs/boxo', '', 'Support IPIP-412');
+    expect(crossReference(impl, spec)).toMatchObject({
+      confidence: 0.95,
+      first: 'b',
+      references: ['IPIP-412'],
+      signals: [
+        'ipfs/boxo#349 references ipfs/specs#412 (names proposal IPIP-412, which ipfs/specs#412 is)',
+      ],
+    });
+    expect(crossReference(spec, impl)).toMatchObject({ confidence: 0.95, first: 'a' });
+    // another number, another series, or a task whose title does not name the series
+    expect(crossReference(task(1, 'ipfs/boxo', '', 'Support IPIP-428'), spec)).toBeNull();
+    expect(crossReference(task(1, 'ipfs/boxo', '', 'Support KEP-412'), spec)).toBeNull();
+    expect(
+      crossReference(impl, task(412, 'ipfs/specs', '', 'Signaling block order on gateways')),
+    ).toBeNull();
+  });
+
+  it('keeps 1.0 when the same pair is also named by repository and number', () => {
+    const spec = task(412, 'ipfs/specs', '', 'IPIP: Block order');
+    const impl = task(349, 'ipfs/boxo', 'see ipfs/specs#412', 'Support IPIP-412');
+    expect(crossReference(impl, spec)?.confidence).toBe(1);
+  });
+
+  it('finds the proposal through the index even when its series word is common', () => {
+    // the series word is on more tasks than maxPostings: it brings no candidates any more
+    const detector = new DependencyDetector({
+      candidates: new TermIndex({ maxPostings: 2, maxCandidates: 2 }),
+    });
+    for (let n = 1; n <= 6; n++) {
+      detector.register(task(n, `acme/rfcs-${n}`, '', `RFC: streaming variant ${n} of uploads`));
+    }
+    const [dep] = detector.register(task(9, 'acme/web', '', 'Implement RFC 4 in the client'));
+    expect(dep).toMatchObject({
+      relationship: 'Explicit_Reference',
+      confidence: 0.95,
+      order: 'task1_first',
+      evidence: { references: ['RFC 4'] },
+    });
+    expect(dep?.task1.repository).toBe('acme/rfcs-4');
   });
 });

@@ -4,16 +4,27 @@ import type { TaskContext } from '@chorale/core';
 export const EXPLICIT_REFERENCE = 'Explicit_Reference';
 /** An explicit reference is the strongest signal there is. */
 export const EXPLICIT_REFERENCE_CONFIDENCE = 1;
+/**
+ * A proposal named by series and number (`IPIP-412`) that matches a task by its title and
+ * number: explicit, but inferred, so a little below a reference that names the task itself.
+ */
+export const PROPOSAL_REFERENCE_CONFIDENCE = 0.95;
 /** @deprecated the built-in check is now reported as `Explicit_Reference`; use EXPLICIT_REFERENCE. */
 export const CROSS_REFERENCE = EXPLICIT_REFERENCE;
 /** @deprecated use EXPLICIT_REFERENCE_CONFIDENCE. */
 export const CROSS_REFERENCE_CONFIDENCE = EXPLICIT_REFERENCE_CONFIDENCE;
 
 export interface Reference {
-  /** `org/repo` (or `repo` for `repo#123`), lower-case. */
+  /** `org/repo` (or `repo` for `repo#123`), lower-case; empty for a proposal. */
   repository: string;
-  /** The issue or pull request number, as written. */
+  /** The issue or pull request number, as written (a proposal's without leading zeros). */
   id: string;
+  /**
+   * For a proposal named by series and number (`IPIP-412`, `KEP-1287`, `PEP 8`, `RFC 9110`):
+   * the series, lower-case (`ipip`). It names a task whose number is `id` and whose title
+   * names the series (see `proposalNames`).
+   */
+  proposal?: string;
   /** The reference as written (`acme/api#12`, a URL). */
   text: string;
   /** Whether a dependency phrase comes right before it ("depends on", "blocked by", "after"). */
@@ -44,21 +55,74 @@ const URL_REF = new RegExp(
 const DEPENDENCY_PHRASE =
   /(?:depends?\s+on|dependent\s+on|depending\s+on|blocked\s+(?:by|on)|requires|needs|after|follow[\s-]?ups?\s+(?:of|to|for|on)|builds?\s+on|waiting\s+(?:for|on)|waits\s+(?:for|on)|prerequisite:?)\s*(?:the\s+)?(?:(?:pr|issue|pull\s+request|change)\s+)?[:(]?\s*$/iu;
 
-/** Every explicit reference to an issue or pull request in a text. */
+/**
+ * A proposal named by series and number: an upper-case word of 2 to 8 letters, then `-`, a
+ * space or ` #`, then the number (`IPIP-412`, `KEP-1287`, `PEP 8`, `OTEP 227`, `RFC 9110`,
+ * `ADR-0012`). Not inside a longer word or path, and not a version (`HTTP 1.1`, `SDK 2.0`).
+ */
+const PROPOSAL_REF =
+  /(?<![\p{L}\p{N}_./#-])(\p{Lu}{2,8})(?:-| #?)(\d{1,6})(?![\p{L}\p{N}_]|[.,]\d)/gu;
+/**
+ * A title that starts with a series word, as proposals are titled: `IPIP: Signaling …`,
+ * `[RFC] …`, `RFC - …`, `KEP/…`.
+ */
+const PROPOSAL_TITLE = /^\s*\[?(\p{Lu}{2,8})(?:\]|\s*:|\s+-\s|\/)/u;
+
+/** Every explicit reference to an issue, pull request or numbered proposal in a text. */
 export function findReferences(text: string): Reference[] {
   const found: Reference[] = [];
   for (const pattern of [SHORT_REF, URL_REF]) {
     for (const match of text.matchAll(pattern)) {
-      const before = text.slice(Math.max(0, match.index - 40), match.index);
       found.push({
         repository: normalizeRepository(match[1]!),
         id: match[2]!,
         text: match[0].startsWith('//') ? `https:${match[0]}` : match[0],
-        dependency: DEPENDENCY_PHRASE.test(before),
+        dependency: dependencyBefore(text, match.index),
       });
     }
   }
+  for (const match of text.matchAll(PROPOSAL_REF)) {
+    found.push({
+      repository: '',
+      id: String(Number(match[2]!)),
+      text: match[0],
+      dependency: dependencyBefore(text, match.index),
+      proposal: match[1]!.toLowerCase(),
+    });
+  }
   return found;
+}
+
+function dependencyBefore(text: string, index: number): boolean {
+  return DEPENDENCY_PHRASE.test(text.slice(Math.max(0, index - 40), index));
+}
+
+/** The number of a task (`412`, or `org/repo#412`), without leading zeros; undefined if none. */
+function taskNumber(task: TaskContext): string | undefined {
+  const match = /(?:^|#)0*(\d{1,9})$/.exec(String(task.taskId).trim());
+  return match ? String(Number(match[1]!)) : undefined;
+}
+
+/**
+ * The proposals a task is, as `series-number` (`ipip-412`): its title starts with a series word
+ * (`IPIP: Signaling Block Order…`, task 412) or names the series with the task's own number
+ * (`KEP-1287: In-place update`, task 1287). A title that names another number only cites it.
+ */
+export function proposalNames(task: TaskContext): string[] {
+  const number = taskNumber(task);
+  if (number === undefined || typeof task.title !== 'string') return [];
+  const names = new Set<string>();
+  const leading = PROPOSAL_TITLE.exec(task.title);
+  if (leading) names.add(`${leading[1]!.toLowerCase()}-${number}`);
+  for (const match of task.title.matchAll(PROPOSAL_REF)) {
+    if (String(Number(match[2]!)) === number) names.add(`${match[1]!.toLowerCase()}-${number}`);
+  }
+  return [...names];
+}
+
+/** The `series-number` a proposal reference names (`ipip-412`); undefined for other references. */
+export function proposalName(ref: Reference): string | undefined {
+  return ref.proposal === undefined ? undefined : `${ref.proposal}-${ref.id}`;
 }
 
 /**
@@ -95,9 +159,11 @@ export function referencesOf(task: TaskContext): Reference[] {
 /**
  * Whether a reference names this task: the same number, and the same repository (a reference
  * `repo#12` or a task repository without an owner compares the repository names only). A task
- * id written `org/repo#12` is compared whole.
+ * id written `org/repo#12` is compared whole. A proposal reference names a task that has it
+ * among its `proposalNames` (`names`, computed once, when first needed).
  */
-function refersTo(ref: Reference, task: TaskContext): boolean {
+function refersTo(ref: Reference, task: TaskContext, names: () => readonly string[]): boolean {
+  if (ref.proposal !== undefined) return names().includes(proposalName(ref)!);
   const id = String(task.taskId).toLowerCase();
   if (id === `${ref.repository}#${ref.id}`) return true;
   if (id.includes('#') && id.endsWith(`/${ref.repository}#${ref.id}`)) return true;
@@ -130,8 +196,9 @@ function label(task: TaskContext): string {
 
 /**
  * The built-in check: one task's text names the other task by `org/repo#id`, `repo#id` or an
- * issue or pull-request URL. `refsA`/`refsB` are the tasks' references when already known (the
- * detector keeps them). Confidence 1.
+ * issue or pull-request URL (confidence 1), or names the proposal the other task is
+ * (`IPIP-412` for task 412 titled `IPIP: …`; confidence 0.95). `refsA`/`refsB` are the tasks'
+ * references when already known (the detector keeps them).
  */
 export function crossReference(
   a: TaskContext,
@@ -139,8 +206,10 @@ export function crossReference(
   refsA: readonly Reference[] = referencesOf(a),
   refsB: readonly Reference[] = referencesOf(b),
 ): CrossReferenceMatch | null {
-  const aCitesB = refsA.filter((ref) => refersTo(ref, b));
-  const bCitesA = refsB.filter((ref) => refersTo(ref, a));
+  const namesOfA = lazy(() => proposalNames(a));
+  const namesOfB = lazy(() => proposalNames(b));
+  const aCitesB = refsA.filter((ref) => refersTo(ref, b, namesOfB));
+  const bCitesA = refsB.filter((ref) => refersTo(ref, a, namesOfA));
   if (aCitesB.length === 0 && bCitesA.length === 0) return null;
   const signals: string[] = [];
   for (const [citing, cited, refs] of [
@@ -149,7 +218,12 @@ export function crossReference(
   ] as const) {
     if (refs.length === 0) continue;
     const phrase = refs.some((r) => r.dependency) ? ' with a dependency phrase' : '';
-    signals.push(`${label(citing)} references ${label(cited)}${phrase}`);
+    const proposals = refs.filter((r) => r.proposal !== undefined).map((r) => r.text);
+    const named =
+      proposals.length === refs.length
+        ? ` (names proposal ${[...new Set(proposals)].join(', ')}, which ${label(cited)} is)`
+        : '';
+    signals.push(`${label(citing)} references ${label(cited)}${phrase}${named}`);
   }
   const aDepends = aCitesB.some((r) => r.dependency);
   const bDepends = bCitesA.some((r) => r.dependency);
@@ -164,10 +238,25 @@ export function crossReference(
         : aCitesB.length > 0
           ? `${label(a)} references ${label(b)}`
           : `${label(b)} references ${label(a)}`,
-    confidence: EXPLICIT_REFERENCE_CONFIDENCE,
+    confidence: [...aCitesB, ...bCitesA].some((r) => r.proposal === undefined)
+      ? EXPLICIT_REFERENCE_CONFIDENCE
+      : PROPOSAL_REFERENCE_CONFIDENCE,
     references: [...new Set([...aCitesB, ...bCitesA].map((r) => r.text))],
     signals,
   };
   if (first) match.first = first;
   return match;
+}
+
+/** A function that computes its value once, when first called. */
+function lazy<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value as T;
+  };
 }

@@ -26,6 +26,9 @@ export {
   EXPLICIT_REFERENCE_CONFIDENCE,
   findReferences,
   normalizeRepository,
+  PROPOSAL_REFERENCE_CONFIDENCE,
+  proposalName,
+  proposalNames,
   type Reference,
   referencesOf,
 } from './cross-reference.js';

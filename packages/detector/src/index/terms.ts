@@ -1,5 +1,6 @@
 import type { DependencyRule, TaskText } from '@chorale/core';
 import { countedTerms } from '../corpus.js';
+import { proposalName, proposalNames } from '../cross-reference.js';
 import type { KnownTask } from '../detector.js';
 
 /** Prefix of the terms that are not words: they never collide with a word of a text. */
@@ -17,15 +18,21 @@ export function textTerms(text: TaskText): Iterable<string> {
 
 /**
  * The terms that tie a task to explicit references: its own id (`org/repo#12`, and `repo#12`
- * for a repository given without its owner) and every reference in its text. A task that cites
- * another shares one of these with it.
+ * for a repository given without its owner), the proposals it is (`ipip-412`) and every
+ * reference in its text. A task that cites another shares one of these with it.
  */
 export function referenceTerms(task: KnownTask): string[] {
   const terms: string[] = [];
   const id = String(task.task.taskId).toLowerCase();
   if (id.includes('#')) terms.push(`${REFERENCE_TERM}${id}`);
   else if (task.repository !== '') terms.push(`${REFERENCE_TERM}${task.repository}#${id}`);
+  for (const name of proposalNames(task.task)) terms.push(`${REFERENCE_TERM}${name}`);
   for (const ref of task.refs) {
+    const proposal = proposalName(ref);
+    if (proposal !== undefined) {
+      terms.push(`${REFERENCE_TERM}${proposal}`);
+      continue;
+    }
     terms.push(`${REFERENCE_TERM}${ref.repository}#${ref.id}`);
     const slash = ref.repository.lastIndexOf('/');
     if (slash >= 0) terms.push(`${REFERENCE_TERM}${ref.repository.slice(slash + 1)}#${ref.id}`);
