@@ -20,6 +20,8 @@ export {
   encodeEnvelope,
   encodeMessage,
   encodeParticipant,
+  encodeProvenance,
+  encodeSections,
   encodeSlurpEvent,
   encodeTaskContext,
   envelopeToJson,

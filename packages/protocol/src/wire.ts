@@ -576,7 +576,8 @@ export function encodeDependency(d: TaskDependency): Json {
   };
 }
 
-function encodeProvenance(p: PlanProvenance): Json {
+/** A plan's provenance as it travels in `coordination_plan.generated_by`. */
+export function encodeProvenance(p: PlanProvenance): Json {
   return {
     planner: p.planner,
     ...(p.model === undefined ? {} : { model: p.model }),
@@ -589,7 +590,8 @@ function encodeProvenance(p: PlanProvenance): Json {
   };
 }
 
-function encodeSections(s: PlanSections): Json {
+/** A plan's five sections in the wire's snake_case. */
+export function encodeSections(s: PlanSections): Json {
   return {
     sequence: s.sequence,
     information_sharing: s.informationSharing,

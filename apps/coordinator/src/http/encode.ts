@@ -4,6 +4,8 @@ import {
   encodeCoordinationMessage,
   encodeDependency,
   encodeParticipant,
+  encodeProvenance,
+  encodeSections,
   encodeTaskContext,
   formatRfc3339,
   type PlanProvenance,
@@ -39,14 +41,8 @@ export function messageJson(message: CoordinationMessage): Message {
   return encodeCoordinationMessage(message) as Message;
 }
 
-function sectionsJson(s: PlanSections) {
-  return {
-    sequence: s.sequence,
-    information_sharing: s.informationSharing,
-    coordination_points: s.coordinationPoints,
-    potential_conflicts: s.potentialConflicts,
-    success_criteria: s.successCriteria,
-  };
+function sectionsJson(s: PlanSections): NonNullable<Plan['sections']> {
+  return encodeSections(s) as NonNullable<Plan['sections']>;
 }
 
 /** A plan's provenance: from the plan record, else from its message's metadata (older logs); undefined when neither has one. */
@@ -63,16 +59,7 @@ export function provenanceOf(
 }
 
 function provenanceJson(p: PlanProvenance): Provenance {
-  return {
-    planner: p.planner,
-    ...(p.model === undefined ? {} : { model: p.model }),
-    ...(p.usage
-      ? { usage: { input_tokens: p.usage.inputTokens, output_tokens: p.usage.outputTokens } }
-      : {}),
-    ...(p.latencyMs === undefined ? {} : { latency_ms: p.latencyMs }),
-    ...(p.cached === undefined ? {} : { cached: p.cached }),
-    failures: p.failures.map((f) => ({ planner: f.planner, error: f.error })),
-  };
+  return encodeProvenance(p) as Provenance;
 }
 
 /** The plan revisions of a session; sessions logged before plans were recorded fall back to their proposals. */
