@@ -63,7 +63,18 @@ const DEFINE_WORDS = [
   'contracts',
 ];
 
-const VOCABULARY = stems([...API_WORDS, ...IMPLEMENT_WORDS, 'implement', 'implementation']);
+/**
+ * The rule's own words, left out of the shared subject: naming, building or defining an API is
+ * the kind of the link, not what it is about ("proposal" and "specification" on both sides say
+ * that both define something, not that it is the same thing).
+ */
+const VOCABULARY = stems([
+  ...API_WORDS,
+  ...IMPLEMENT_WORDS,
+  ...DEFINE_WORDS,
+  'implement',
+  'implementation',
+]);
 
 /** Whether the text names an API ("user interface" is not one). */
 function namesApi(t: TaskText): boolean {

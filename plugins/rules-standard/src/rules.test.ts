@@ -308,18 +308,33 @@ describe('evidence of the kind rules', () => {
   it('API_Contract needs a shared subject rarer than "API" itself', () => {
     const common = corpus(300, 120);
     expect(
-      apiContract.validate(
-        t('Proposal API for terminals'),
-        t('Implement the proposal API'),
-        common,
-      ),
+      apiContract.validate(t('Terminal API for shells'), t('Implement the terminal API'), common),
     ).toBeNull();
     expect(
       apiContract.validate(
-        t('Proposal API for terminals'),
-        t('Implement the proposal API'),
-        corpus(300, 120, ['proposal']),
+        t('Terminal API for shells'),
+        t('Implement the terminal API'),
+        corpus(300, 120, ['terminal']),
       ),
     ).not.toBeNull();
+  });
+
+  it('API_Contract does not take words of defining an API for a shared subject', () => {
+    // "proposal" and "specification" say that both define something, not that it is the same
+    const rare = corpus(300, 120, ['proposal', 'specif', 'terminal']);
+    expect(
+      apiContract.validate(
+        t('Consume the new proposal API'),
+        t('Implement API proposal for specification'),
+        rare,
+      ),
+    ).toBeNull();
+    const evidence = apiContract.validate(
+      t('Terminal proposal API'),
+      t('Implement the terminal proposal API'),
+      rare,
+    )?.evidence?.a;
+    expect(evidence).toContain('terminal');
+    expect(evidence).not.toContain('proposal');
   });
 });
