@@ -1,5 +1,13 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { confidence, hasAnyPrefix, present, stems, subjectGate, subjectOverlap } from './words.js';
+import {
+  confidence,
+  hasAnyPrefix,
+  present,
+  stems,
+  subjectGate,
+  subjectOverlap,
+  titleCoverage,
+} from './words.js';
 
 /** Words that name an API or its contract. */
 const API_WORDS = [
@@ -76,6 +84,12 @@ const VOCABULARY = stems([
   'implementation',
 ]);
 
+/**
+ * The share of one title (rarity-weighted, see `titleCoverage`) the shared subject must cover:
+ * half, so the subject is what that task is about.
+ */
+const MIN_TITLE_COVERAGE = 0.5;
+
 /** Whether the text names an API ("user interface" is not one). */
 function namesApi(t: TaskText): boolean {
   const found = present(t, API_WORDS);
@@ -120,6 +134,10 @@ export const apiContract: DependencyRule = {
     const overlap = subjectOverlap(a, b, corpus, VOCABULARY);
     const gate = subjectGate(corpus);
     if (overlap.score < gate) return null;
+    // the shared subject must be much of what one of the titles is about, not one category
+    // word among others ("Add Span.AddLink method" / "Add Enabled method to Logger")
+    const coverage = titleCoverage(a, b, corpus, VOCABULARY);
+    if (coverage < MIN_TITLE_COVERAGE) return null;
 
     let first: 'a' | 'b' | undefined;
     const defA = defines(a) && !implA;

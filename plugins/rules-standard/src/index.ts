@@ -16,7 +16,7 @@ import { databaseSchema } from './database-schema.js';
 import { securityCompliance } from './security-compliance.js';
 import { SHARED_SUBJECT_THRESHOLD, sharedSubject } from './shared-subject.js';
 
-export { type Overlap, rarity, subjectOverlap } from './words.js';
+export { type Overlap, rarity, subjectOverlap, titleCoverage } from './words.js';
 export {
   apiContract,
   configurationDependency,

@@ -9,6 +9,7 @@ import defaultPlugin, {
   sharedSubject,
   standardRules,
 } from './index.js';
+import { titleCoverage } from './words.js';
 
 const t = (title: string, description = '') => taskText(taskFromText(title, { description }));
 
@@ -317,6 +318,32 @@ describe('evidence of the kind rules', () => {
         corpus(300, 120, ['terminal']),
       ),
     ).not.toBeNull();
+  });
+
+  it('API_Contract needs the shared subject to be much of what one title is about', () => {
+    const rare = corpus(300, 2);
+    // one shared category word among other things on both sides: a third of each title
+    expect(
+      apiContract.validate(
+        t('Add Enabled method to Logger API'),
+        t('trace: implement Span.AddLink method'),
+        rare,
+      ),
+    ).toBeNull();
+    expect(
+      titleCoverage(
+        t('Add Enabled method to Logger API'),
+        t('trace: implement Span.AddLink method'),
+        rare,
+      ),
+    ).toBeCloseTo(1 / 4, 2); // method of enabled, method, logger, api
+    // the same subject is the whole of one title
+    const m = apiContract.validate(
+      t('Add scope configuration API to Tracer, Meter, Logger'),
+      t('Implement scope configuration'),
+      rare,
+    );
+    expect(m?.evidence?.b).toEqual(expect.arrayContaining(['scope', 'configuration']));
   });
 
   it('API_Contract does not take words of defining an API for a shared subject', () => {

@@ -247,6 +247,33 @@ export function subjectOverlap(
 }
 
 /**
+ * How much of a task's title the other task shares: the rarity-weighted share of the title's
+ * subject terms (`titleTerms` less `exclude`) that the other task has anywhere, for the title
+ * that shares most (0..1). A shared word that is what one of the titles is about covers much of
+ * it ("Scope config" / "Implement scope configuration": 1); one shared category word among other
+ * things covers little ("Add Span.AddLink method" / "Add Enabled method to Logger": about 0.3).
+ */
+export function titleCoverage(
+  a: TaskText,
+  b: TaskText,
+  corpus: CorpusStats | undefined,
+  exclude: ReadonlySet<string> = new Set(),
+): number {
+  const share = (own: TaskText, other: TaskText) => {
+    let total = 0;
+    let shared = 0;
+    for (const term of own.titleTerms) {
+      if (exclude.has(term)) continue;
+      const w = rarity(corpus, term);
+      total += w;
+      if (other.terms.has(term)) shared += w;
+    }
+    return total === 0 ? 0 : shared / total;
+  };
+  return Math.max(share(a, b), share(b, a));
+}
+
+/**
  * A confidence that grows with the evidence and never reaches 1 (that is an explicit
  * reference's): `floor + (ceiling - floor) × (1 - e^(-excess / scale))`, rounded.
  */
