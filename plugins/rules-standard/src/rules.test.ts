@@ -9,7 +9,7 @@ import defaultPlugin, {
   sharedSubject,
   standardRules,
 } from './index.js';
-import { titleCoverage } from './words.js';
+import { rarity, subjectOverlap, titleCoverage } from './words.js';
 
 const t = (title: string, description = '') => taskText(taskFromText(title, { description }));
 
@@ -230,6 +230,35 @@ function corpus(size: number, df: number, rare: string[] = []): CorpusStats {
 }
 
 describe('Shared_Subject', () => {
+  it('counts a word of either repository name for a quarter: it names the product, not the subject', () => {
+    const c = corpus(300, 2);
+    const inRepo = (repository: string, title: string) =>
+      taskText(taskFromText(title, { repository, description: 'The kernel.' }));
+    const a = 'Python crashes on start';
+    const b = 'Python fails to load';
+    const neutral = subjectOverlap(inRepo('acme/notebooks', a), inRepo('acme/editor', b), c);
+    const product = subjectOverlap(inRepo('acme/notebooks', a), inRepo('acme/editor-python', b), c);
+    expect(product.score).toBeCloseTo(neutral.score - 0.75 * rarity(c, 'python'), 5);
+    expect(product.signals).toContain('shared term "python" (both titles, a repository name, 1.2)');
+    expect(neutral.signals).toContain('shared term "python" (both titles, 4.9)');
+    // the same pair is one subject in neutral repositories, none when "python" is a product
+    expect(
+      sharedSubject.validate(inRepo('acme/notebooks', a), inRepo('acme/editor', b), c),
+    ).not.toBeNull();
+    expect(
+      sharedSubject.validate(inRepo('acme/notebooks', a), inRepo('acme/editor-python', b), c),
+    ).toBeNull();
+    // an identifier that is a repository's name (with or without separators) too
+    const ids = subjectOverlap(
+      inRepo('acme/app', 'Bump rules_nodejs'),
+      inRepo('acme/rules_nodejs', 'Release rules_nodejs'),
+      c,
+    );
+    expect(ids.signals.some((x) => x.startsWith('shared identifier rules_nodejs (1.8)'))).toBe(
+      true,
+    );
+  });
+
   const spec = t('Add a new AddLink() operation to Span', 'Spans get links after they start.');
   const impl = t('trace: add Span.AddLink method', 'Implements the AddLink operation of the spec.');
 

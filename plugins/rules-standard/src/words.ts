@@ -162,6 +162,25 @@ function surface(text: TaskText, term: string): string {
 const weight = (x: number) => Math.round(x * 10) / 10;
 
 /**
+ * A shared term or identifier that is part of either task's repository name counts a quarter:
+ * it names the product the whole repository is about ("python" for every task of
+ * `vscode-python`, "opentelemetry" for every task of `opentelemetry-go`), not this task's subject.
+ */
+export const REPOSITORY_TERM_WEIGHT = 0.25;
+
+/** The stems of the parts of a repository name (`acme/vscode-python` → acme, vscod, python), whole parts too. */
+function repositoryTerms(repository: unknown): Set<string> {
+  const found = new Set<string>();
+  if (typeof repository !== 'string') return found;
+  for (const segment of repository.toLowerCase().split('/')) {
+    found.add(segment);
+    found.add(segment.replace(/[_.-]+/g, ''));
+    for (const part of segment.split(/[^\p{L}\p{N}]+/u)) if (part !== '') found.add(stem(part));
+  }
+  return found;
+}
+
+/**
  * The subject two tasks share, weighed by how rare each shared thing is among the known tasks
  * (`rarity`): every shared term times FIELD_WEIGHT (both titles 1, one title 0.6, descriptions
  * only 0.35); every shared pair of adjacent title terms PHRASE_WEIGHT × the two terms' rarity;
@@ -175,6 +194,11 @@ export function subjectOverlap(
   exclude: ReadonlySet<string> = new Set(),
 ): Overlap {
   const found: { weight: number; a: string; b: string; signal: string }[] = [];
+  const repository = new Set([
+    ...repositoryTerms(a.task.repository),
+    ...repositoryTerms(b.task.repository),
+  ]);
+  const product = (term: string) => (repository.has(term) ? REPOSITORY_TERM_WEIGHT : 1);
   for (const term of a.terms) {
     if (!b.terms.has(term) || exclude.has(term)) continue;
     const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
@@ -184,8 +208,8 @@ export function subjectOverlap(
         : inTitles === 1
           ? FIELD_WEIGHT.oneTitle
           : FIELD_WEIGHT.descriptions;
-    const w = rarity(corpus, term) * field;
-    const where = inTitles === 2 ? 'both titles' : inTitles === 1 ? 'one title' : 'descriptions';
+    const w = rarity(corpus, term) * field * product(term);
+    const where = `${inTitles === 2 ? 'both titles' : inTitles === 1 ? 'one title' : 'descriptions'}${repository.has(term) ? ', a repository name' : ''}`;
     found.push({
       weight: w,
       a: surface(a, term),
@@ -202,7 +226,9 @@ export function subjectOverlap(
     if (sharedIds.some((id) => id.includes(first.slice(0, 4)) && id.includes(second.slice(0, 4)))) {
       continue;
     }
-    const w = PHRASE_WEIGHT * (rarity(corpus, first) + rarity(corpus, second));
+    const w =
+      PHRASE_WEIGHT *
+      (rarity(corpus, first) * product(first) + rarity(corpus, second) * product(second));
     found.push({
       weight: w,
       a: `${surface(a, first)} ${surface(a, second)}`,
@@ -218,7 +244,7 @@ export function subjectOverlap(
     if (names.has(name)) continue;
     names.add(name);
     identifiers += 1;
-    const w = IDENTIFIER_WEIGHT * rarity(corpus, id);
+    const w = IDENTIFIER_WEIGHT * rarity(corpus, id) * product(name);
     found.push({ weight: w, a: id, b: id, signal: `shared identifier ${id} (${weight(w)})` });
   }
   found.sort((x, y) => y.weight - x.weight);
