@@ -185,6 +185,19 @@ export function isSubjectWord(word: string): boolean {
  * This is what `TaskText.terms` holds and what `TaskText.hasTerm` looks up.
  */
 export function termOf(word: string): string | undefined {
+  const cached = TERM_CACHE.get(word);
+  if (cached !== undefined) return cached === NO_TERM ? undefined : cached;
+  const term = termOfUncached(word);
+  if (TERM_CACHE.size >= STEM_CACHE_SIZE) TERM_CACHE.clear();
+  TERM_CACHE.set(word, term ?? NO_TERM);
+  return term;
+}
+
+/** Terms of recent words (NO_TERM for a word that is none); emptied when full. */
+const TERM_CACHE = new Map<string, string>();
+const NO_TERM = '';
+
+function termOfUncached(word: string): string | undefined {
   const lower = word.toLowerCase();
   if (!isSubjectWord(lower)) return undefined;
   const term = stem(lower);

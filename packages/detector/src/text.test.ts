@@ -124,3 +124,33 @@ describe('TaskText', () => {
     );
   });
 });
+
+describe('tokenize: the ASCII fast path', () => {
+  // A non-ASCII word at the end sends the whole text through the regexes: the words before it
+  // must come out the same, in the same order, as from the one-pass ASCII scanner.
+  const viaRegexes = (s: string) => {
+    const { tokens, words } = tokenize(`${s} é`);
+    return { tokens: tokens.slice(0, -1), words: [...words].filter((w) => w !== 'é') };
+  };
+  const ascii = fc.string({
+    unit: fc.constantFrom(...'aAbBzZ019_-.# :Jw'.split('')),
+    maxLength: 40,
+  });
+
+  it('splits ASCII text as the Unicode regexes do', () => {
+    for (const s of [
+      'HTTPServer2Go oauth2 JWTToken',
+      'OTEL_SDK_DISABLED __x__ a--b -a- IPIP-402',
+    ]) {
+      const fast = tokenize(s);
+      expect({ tokens: fast.tokens, words: [...fast.words] }).toEqual(viaRegexes(s));
+    }
+    fc.assert(
+      fc.property(ascii, (s) => {
+        const fast = tokenize(s);
+        expect({ tokens: fast.tokens, words: [...fast.words] }).toEqual(viaRegexes(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

@@ -34,6 +34,10 @@ export function tokenize(text: string): Tokens {
 }
 
 function addTokens(text: string, tokens: string[], words: Set<string>): void {
+  if (isAscii(text)) {
+    addAsciiTokens(text, tokens, words);
+    return;
+  }
   for (const match of text.matchAll(CHUNK)) {
     const chunk = match[0];
     const pieces = chunk.split(JOINER);
@@ -57,6 +61,121 @@ export function phraseTokens(phrase: string): string[] {
   return tokenize(phrase).tokens;
 }
 
+/** Whether every character is ASCII (then `addAsciiTokens` splits it as the regexes would). */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+const UPPER = 1;
+const LOWER = 2;
+const DIGIT = 3;
+const JOIN = 4;
+
+/** The class of an ASCII character for `addAsciiTokens`: 0 for a separator. */
+function charClass(code: number): number {
+  if (code >= 97 && code <= 122) return LOWER;
+  if (code >= 65 && code <= 90) return UPPER;
+  if (code >= 48 && code <= 57) return DIGIT;
+  if (code === 95 || code === 45) return JOIN;
+  return 0;
+}
+
+/**
+ * `addTokens` for ASCII text in one pass over character codes, without regexes: the same
+ * chunks (alphanumeric runs joined by `_` / `-`), pieces and camelCase parts as CHUNK, JOINER
+ * and CAMEL_BOUNDARY give (for ASCII, \p{L} is a–z and A–Z, \p{N} is 0–9, no \p{M}).
+ */
+function addAsciiTokens(text: string, tokens: string[], words: Set<string>): void {
+  const lower = text.toLowerCase(); // ASCII: same length, same offsets
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && (charClass(text.charCodeAt(i)) === 0 || charClass(text.charCodeAt(i)) === JOIN))
+      i++;
+    if (i >= n) break;
+    // a chunk: alphanumeric runs joined by runs of `_` / `-` that are followed by one
+    const start = i;
+    let end = i;
+    let joined = false;
+    for (;;) {
+      while (
+        end < n &&
+        charClass(text.charCodeAt(end)) > 0 &&
+        charClass(text.charCodeAt(end)) !== JOIN
+      )
+        end++;
+      let j = end;
+      while (j < n && charClass(text.charCodeAt(j)) === JOIN) j++;
+      if (j === end || j >= n || charClass(text.charCodeAt(j)) === 0) break;
+      joined = true;
+      end = j;
+    }
+    if (joined) words.add(lower.slice(start, end));
+    let p = start;
+    while (p < end) {
+      let q = p;
+      while (q < end && charClass(text.charCodeAt(q)) !== JOIN) q++;
+      addAsciiPiece(text, lower, p, q, tokens, words);
+      while (q < end && charClass(text.charCodeAt(q)) === JOIN) q++;
+      p = q;
+    }
+    i = end;
+  }
+}
+
+/** Where the parts of the current piece start (scratch of `addAsciiPiece`). */
+const partStarts: number[] = [];
+
+/** One piece (no joiner) split at camelCase and letter/digit boundaries, as CAMEL_BOUNDARY. */
+function addAsciiPiece(
+  text: string,
+  lower: string,
+  start: number,
+  end: number,
+  tokens: string[],
+  words: Set<string>,
+): void {
+  partStarts.length = 0;
+  partStarts.push(start);
+  let previous = charClass(text.charCodeAt(start));
+  for (let k = start + 1; k < end; k++) {
+    const current = charClass(text.charCodeAt(k));
+    if (
+      (current === UPPER && (previous === LOWER || previous === DIGIT)) ||
+      (current === UPPER &&
+        previous === UPPER &&
+        k + 1 < end &&
+        charClass(text.charCodeAt(k + 1)) === LOWER) ||
+      (current === DIGIT) !== (previous === DIGIT)
+    ) {
+      partStarts.push(k);
+    }
+    previous = current;
+  }
+  // the whole piece before its parts, as the regex path adds them
+  if (partStarts.length > 1) words.add(lower.slice(start, end));
+  for (let k = 0; k < partStarts.length; k++) {
+    const part = lower.slice(partStarts[k]!, partStarts[k + 1] ?? end);
+    tokens.push(part);
+    words.add(part);
+  }
+}
+
+/** A phrase's tokens joined as `hasPhrase` looks them up (rules ask the same phrases again and again). */
+const PHRASE_CACHE = new Map<string, string>();
+const PHRASE_CACHE_SIZE = 10_000;
+
+function phraseKey(phrase: string): string {
+  let key = PHRASE_CACHE.get(phrase);
+  if (key !== undefined) return key;
+  const parts = phraseTokens(phrase);
+  key = parts.length === 1 ? parts[0]! : parts.length === 0 ? '' : ` ${parts.join(' ')} `;
+  if (PHRASE_CACHE.size >= PHRASE_CACHE_SIZE) PHRASE_CACHE.clear();
+  PHRASE_CACHE.set(phrase, key);
+  return key;
+}
+
 class TokenizedTaskText implements TaskText {
   readonly task: TaskContext;
   readonly words: ReadonlySet<string>;
@@ -65,8 +184,8 @@ class TokenizedTaskText implements TaskText {
   readonly titleTerms: ReadonlySet<string>;
   readonly titlePhrases: ReadonlySet<string>;
   readonly identifiers: ReadonlySet<string>;
-  /** The stem of every word, stop words included (for `hasTerm`). */
-  readonly #stems = new Set<string>();
+  /** The stem of every word, stop words included (for `hasTerm`; made when first asked). */
+  #stems: Set<string> | undefined;
   /** Tokens joined by spaces, fields separated by FIELD_BREAK, for phrase look-ups. */
   readonly #joined: string;
   #sorted: string[] | undefined;
@@ -90,7 +209,6 @@ class TokenizedTaskText implements TaskText {
       addTokens(field, tokens, words);
       let previous: string | undefined;
       for (let i = start; i < tokens.length; i++) {
-        this.#stems.add(stem(tokens[i]!));
         const term = termOf(tokens[i]!);
         if (term !== undefined) {
           terms.add(term);
@@ -119,7 +237,9 @@ class TokenizedTaskText implements TaskText {
   }
 
   hasTerm(word: string): boolean {
-    return word !== '' && this.#stems.has(stem(word));
+    if (word === '') return false;
+    this.#stems ??= new Set(this.tokens.map(stem));
+    return this.#stems.has(stem(word));
   }
 
   find(words: Iterable<string>): string | undefined {
@@ -130,10 +250,11 @@ class TokenizedTaskText implements TaskText {
   }
 
   hasPhrase(phrase: string): boolean {
-    const parts = phraseTokens(phrase);
-    if (parts.length === 0) return false;
-    if (parts.length === 1) return this.words.has(parts[0]!);
-    return this.#joined.includes(` ${parts.join(' ')} `);
+    const key = phraseKey(phrase);
+    if (key === '') return false;
+    // several tokens are kept with a space before and after
+    if (key.charCodeAt(0) !== 32) return this.words.has(key);
+    return this.#joined.includes(key);
   }
 
   hasPrefix(prefix: string): boolean {
