@@ -16,6 +16,8 @@ export * from './contracts/sink.js';
 export * from './contracts/store.js';
 export * from './contracts/transport.js';
 export * from './contracts/version.js';
+export * from './coordinator/errors.js';
+export * from './coordinator/events.js';
 export * from './coordinator/meta-coordinator.js';
 export * from './coordinator/options.js';
 export * from './coordinator/plan-cache.js';

@@ -19,7 +19,8 @@ import { MemorySessionStore } from '../memory/memory-store.js';
 import { MemoryBus } from '../memory/memory-transport.js';
 import type { PlanAdded } from '../session/events.js';
 import { apiDependency, apiTask, clientTask } from '../session/test-fixtures.js';
-import { MetaCoordinator, type RedactionTarget } from './meta-coordinator.js';
+import type { RedactionTarget } from './events.js';
+import { MetaCoordinator } from './meta-coordinator.js';
 import type { CoordinatorOptions } from './options.js';
 
 // The planner chain and secret redaction inside the session engine: provenance from the chain

@@ -16,12 +16,8 @@ import { SPECIFICATION_VERSION } from '../contracts/version.js';
 import { MemorySessionStore } from '../memory/memory-store.js';
 import { MemoryBus, type MemoryTransport } from '../memory/memory-transport.js';
 import { apiDependency, apiTask, clientTask } from '../session/test-fixtures.js';
-import {
-  MetaCoordinator,
-  NotParticipantError,
-  SessionClosedError,
-  SessionNotFoundError,
-} from './meta-coordinator.js';
+import { NotParticipantError, SessionClosedError, SessionNotFoundError } from './errors.js';
+import { MetaCoordinator } from './meta-coordinator.js';
 import type { CoordinatorOptions } from './options.js';
 
 const MINUTE = 60_000;

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import {
-  ChoraleError,
   type CoordinationMessage,
   type CoordinationMessageType,
   type Envelope,
@@ -29,7 +28,7 @@ import type { SlurpSink } from '../contracts/sink.js';
 import type { SessionStore } from '../contracts/store.js';
 import type { MessageMeta, Transport } from '../contracts/transport.js';
 import { MemorySessionStore } from '../memory/memory-store.js';
-import type { RedactionFinding, SecretKind } from '../redaction/redact.js';
+import type { SecretKind } from '../redaction/redact.js';
 import { classifyReply } from '../session/classify.js';
 import { evaluateConsensus } from '../session/consensus.js';
 import type { NewSessionEvent } from '../session/events.js';
@@ -40,6 +39,8 @@ import {
   foldSession,
   summarizeSession,
 } from '../session/state.js';
+import { NotParticipantError, SessionClosedError, SessionNotFoundError } from './errors.js';
+import type { CoordinatorDropReason, CoordinatorEvents, RedactionTarget } from './events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { type CoordinatorOptions, DEFAULT_COORDINATOR_OPTIONS } from './options.js';
 import { PlanCache } from './plan-cache.js';
@@ -52,70 +53,6 @@ import {
   redactSlurpEvent,
 } from './redact-message.js';
 import { TokenBudget } from './token-budget.js';
-
-export class SessionNotFoundError extends ChoraleError {
-  constructor(sessionId: string) {
-    super('SESSION_NOT_FOUND', `no active session "${sessionId}"`);
-    this.name = 'SessionNotFoundError';
-  }
-}
-
-export class SessionClosedError extends ChoraleError {
-  constructor(sessionId: string, status: string) {
-    super('SESSION_CLOSED', `session "${sessionId}" is already ${status}`);
-    this.name = 'SessionClosedError';
-  }
-}
-
-export class NotParticipantError extends ChoraleError {
-  constructor(sessionId: string, agentId: string) {
-    super('NOT_PARTICIPANT', `"${agentId}" is not a participant of session "${sessionId}"`);
-    this.name = 'NotParticipantError';
-  }
-}
-
-/** Why the coordinator dropped a valid message (the transport counts invalid ones). */
-export type CoordinatorDropReason =
-  | 'hop_limit'
-  | 'unknown_session'
-  | 'session_closed'
-  | 'not_participant'
-  | 'detector_error'
-  | 'publish_failed'
-  | 'store_failed'
-  | 'sink_failed'
-  | 'listener_error';
-
-/**
- * Where a secret was redacted: in a plan request (before any planner), in a planner's answer
- * (before it is recorded), in a published message, or in a SLURP event (before the sinks).
- */
-export type RedactionTarget = 'prompt' | 'plan' | 'publish' | 'slurp';
-
-/** What the coordinator reports to monitors (CLI output, dashboard, metrics, tests). */
-export interface CoordinatorEvents {
-  task_claimed: [task: TaskContext];
-  dependency_detected: [dependency: TaskDependency];
-  session_opened: [session: CoordinationSession];
-  /** A plan or counter-proposal was recorded; `provenance` for plans from the planner chain (or adopted with one). */
-  coordination_plan: [
-    session: CoordinationSession,
-    plan: CoordinationMessage,
-    provenance: PlanProvenance | undefined,
-  ];
-  message: [session: CoordinationSession, message: CoordinationMessage];
-  resolution: [session: CoordinationSession, reason: string];
-  escalation: [session: CoordinationSession, reason: string];
-  closed: [session: CoordinationSession, reason: string];
-  slurp: [event: SlurpEvent];
-  /** Every envelope received (`in`, after validation) or published (`out`). */
-  wire: [envelope: Envelope, direction: 'in' | 'out'];
-  drop: [reason: CoordinatorDropReason, detail: string];
-  /** Secrets were replaced in text on its way to a planner, into a plan, onto the mesh or to the sinks. */
-  redaction: [target: RedactionTarget, findings: RedactionFinding[]];
-  /** One run of the detector on a claim: how long it took (wall time, ms) and what it found. */
-  detector_run: [durationMs: number, dependencies: number];
-}
 
 export interface MetaCoordinatorInit {
   transport: Transport;
