@@ -20,6 +20,7 @@ import {
   type Explanation,
   evaluate,
   explainPrepared,
+  type Prepared,
   packEntries,
   prepare,
   type RuleEntry,
@@ -149,10 +150,11 @@ export class DependencyDetector implements Detector {
   register(task: TaskContext): TaskDependency[] {
     const key = taskKey(task);
     const previous = this.#tasks.get(key);
+    const prepared = prepare(task);
     const known = storedTask(
       {
         key,
-        ...prepare(task),
+        ...prepared,
         repository: normalizeRepository(task.repository),
         order: previous?.order ?? this.#order++,
       },
@@ -170,14 +172,18 @@ export class DependencyDetector implements Detector {
     const detectedAt = this.#clock.now();
     for (const other of this.#candidates.candidates(known)) {
       if (other.key === key || other.repository === known.repository) continue;
-      const [earlier, later] = other.order < known.order ? [other, known] : [known, other];
+      // the candidate's text is read once (from the cache, or analysed again) for every rule
+      const candidate: Prepared = { task: other.task, text: other.text, refs: other.refs };
+      const otherFirst = other.order < known.order;
+      const [earlier, later] = otherFirst ? [candidate, prepared] : [prepared, candidate];
       const best = bestVerdict(
         evaluate(this.#rules, earlier, later, this.#options, stats, (error, entry) =>
           this.#count(error, entry),
         ),
       );
       if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
-      const reportKey = `${earlier.key}\u0001${later.key}\u0001${best.rule}`;
+      const [earlierKey, laterKey] = otherFirst ? [other.key, key] : [key, other.key];
+      const reportKey = `${earlierKey}\u0001${laterKey}\u0001${best.rule}`;
       if (this.#reported.has(reportKey)) continue;
       this.#reported.add(reportKey);
       found.push(this.#dependency(best, earlier.task, later.task, detectedAt));

@@ -254,7 +254,8 @@ class TokenizedTaskText implements TaskText {
     if (key === '') return false;
     // several tokens are kept with a space before and after
     if (key.charCodeAt(0) !== 32) return this.words.has(key);
-    return this.#joined.includes(key);
+    // most texts lack the first word: a set look-up, not a scan of the text
+    return this.words.has(key.slice(1, key.indexOf(' ', 1))) && this.#joined.includes(key);
   }
 
   hasPrefix(prefix: string): boolean {

@@ -130,8 +130,30 @@ const VERSION = /(?<![\p{L}\p{N}.])v?(\d+(?:\.\d+)+)(?![\p{N}])/gu;
 /** The version numbers of a text (`v1.2.0` → `1.2.0`). */
 export function versions(text: unknown): Set<string> {
   if (typeof text !== 'string') return new Set();
+  return new Set(cached(VERSIONS, text, versionsOf));
+}
+
+function versionsOf(text: string): Set<string> {
   return new Set([...text.matchAll(VERSION)].map((m) => m[1]!));
 }
+
+/**
+ * What `make` gives for `key`, kept in `cache` (every rule asks the same titles and
+ * repositories of a pair again); emptied when full. The cached value must not be changed.
+ */
+function cached<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make(key);
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
+const CACHE_SIZE = 10_000;
+const VERSIONS = new Map<string, Set<string>>();
+const REPOSITORY_TERMS = new Map<string, Set<string>>();
 
 /** What two tasks have in common, weighed by rarity. */
 export interface Overlap {
@@ -169,9 +191,13 @@ const weight = (x: number) => Math.round(x * 10) / 10;
 export const REPOSITORY_TERM_WEIGHT = 0.25;
 
 /** The stems of the parts of a repository name (`acme/vscode-python` → acme, vscod, python), whole parts too. */
-function repositoryTerms(repository: unknown): Set<string> {
+function repositoryTerms(repository: unknown): ReadonlySet<string> {
+  if (typeof repository !== 'string') return new Set();
+  return cached(REPOSITORY_TERMS, repository, repositoryTermsOf);
+}
+
+function repositoryTermsOf(repository: string): Set<string> {
   const found = new Set<string>();
-  if (typeof repository !== 'string') return found;
   for (const segment of repository.toLowerCase().split('/')) {
     found.add(segment);
     found.add(segment.replace(/[_.-]+/g, ''));
@@ -194,10 +220,9 @@ export function subjectOverlap(
   exclude: ReadonlySet<string> = new Set(),
 ): Overlap {
   const found: { weight: number; a: string; b: string; signal: string }[] = [];
-  const repository = new Set([
-    ...repositoryTerms(a.task.repository),
-    ...repositoryTerms(b.task.repository),
-  ]);
+  const repositoryA = repositoryTerms(a.task.repository);
+  const repositoryB = repositoryTerms(b.task.repository);
+  const repository = { has: (term: string) => repositoryA.has(term) || repositoryB.has(term) };
   const product = (term: string) => (repository.has(term) ? REPOSITORY_TERM_WEIGHT : 1);
   for (const term of a.terms) {
     if (!b.terms.has(term) || exclude.has(term)) continue;
