@@ -237,26 +237,61 @@ describe('Shared_Subject', () => {
     const a = 'Python crashes on start';
     const b = 'Python fails to load';
     const neutral = subjectOverlap(inRepo('acme/notebooks', a), inRepo('acme/editor', b), c);
-    const product = subjectOverlap(inRepo('acme/notebooks', a), inRepo('acme/editor-python', b), c);
+    const product = subjectOverlap(
+      inRepo('acme/notebooks', a),
+      inRepo('acme/editor-python', b),
+      c,
+      new Set(),
+      'either',
+    );
     expect(product.score).toBeCloseTo(neutral.score - 0.75 * rarity(c, 'python'), 5);
     expect(product.signals).toContain('shared term "python" (both titles, a repository name, 1.2)');
     expect(neutral.signals).toContain('shared term "python" (both titles, 4.9)');
-    // the same pair is one subject in neutral repositories, none when "python" is a product
-    expect(
-      sharedSubject.validate(inRepo('acme/notebooks', a), inRepo('acme/editor', b), c),
-    ).not.toBeNull();
+    // by default only a word of both repository names counts less
+    const oneSided = subjectOverlap(
+      inRepo('acme/notebooks', a),
+      inRepo('acme/editor-python', b),
+      c,
+    );
+    expect(oneSided.score).toBeCloseTo(neutral.score, 5);
+    const bothSided = subjectOverlap(
+      inRepo('acme/python-notebooks', a),
+      inRepo('acme/editor-python', b),
+      c,
+    );
+    expect(bothSided.score).toBeCloseTo(product.score, 5);
+    // Shared_Subject: one subject in neutral repositories, none when "python" is a product
     expect(
       sharedSubject.validate(inRepo('acme/notebooks', a), inRepo('acme/editor-python', b), c),
     ).toBeNull();
+    expect(
+      sharedSubject.validate(inRepo('acme/notebooks', a), inRepo('acme/editor', b), c),
+    ).not.toBeNull();
     // an identifier that is a repository's name (with or without separators) too
     const ids = subjectOverlap(
       inRepo('acme/app', 'Bump rules_nodejs'),
       inRepo('acme/rules_nodejs', 'Release rules_nodejs'),
       c,
+      new Set(),
+      'either',
     );
     expect(ids.signals.some((x) => x.startsWith('shared identifier rules_nodejs (1.8)'))).toBe(
       true,
     );
+  });
+
+  it('a kind rule keeps the entity a service is named after', () => {
+    const c = corpus(300, 2);
+    const m = databaseSchema.validate(
+      taskText(taskFromText('Add orders table', { repository: 'acme/db' })),
+      taskText(
+        taskFromText('Update orders service for the new table', {
+          repository: 'acme/orders-service',
+        }),
+      ),
+      c,
+    );
+    expect(m?.evidence?.a).toContain('orders');
   });
 
   const spec = t('Add a new AddLink() operation to Span', 'Spans get links after they start.');

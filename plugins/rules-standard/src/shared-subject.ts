@@ -53,7 +53,8 @@ export const sharedSubject: DependencyRule = {
   description: 'Tasks about the same rare subject (shared identifiers and rare terms)',
   keywords: ['spec', 'specification', 'identifier', 'implementation'],
   validate(a, b, corpus): RuleMatch | null {
-    const overlap = subjectOverlap(a, b, corpus);
+    // a product name of either repository tells nothing about which of its tasks is linked
+    const overlap = subjectOverlap(a, b, corpus, new Set(), 'either');
     if (overlap.score < SHARED_SUBJECT_THRESHOLD) return null;
     if ((corpus?.size ?? 2) < MIN_CORPUS && overlap.identifiers === 0) return null;
     const match: RuleMatch = {

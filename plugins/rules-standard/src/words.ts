@@ -184,9 +184,10 @@ function surface(text: TaskText, term: string): string {
 const weight = (x: number) => Math.round(x * 10) / 10;
 
 /**
- * A shared term or identifier that is part of either task's repository name counts a quarter:
- * it names the product the whole repository is about ("python" for every task of
- * `vscode-python`, "opentelemetry" for every task of `opentelemetry-go`), not this task's subject.
+ * A shared term or identifier that is part of a repository name counts a quarter: it names the
+ * product every task of that repository is about ("python" for every task of `vscode-python`,
+ * "opentelemetry" for every task of `opentelemetry-go`), so it cannot tell which of them a task
+ * is linked to. Which repository names count is `subjectOverlap`'s `products`.
  */
 export const REPOSITORY_TERM_WEIGHT = 0.25;
 
@@ -211,18 +212,28 @@ function repositoryTermsOf(repository: string): Set<string> {
  * (`rarity`): every shared term times FIELD_WEIGHT (both titles 1, one title 0.6, descriptions
  * only 0.35); every shared pair of adjacent title terms PHRASE_WEIGHT × the two terms' rarity;
  * every shared identifier (one per name, however it is written) IDENTIFIER_WEIGHT × its rarity.
- * Terms in `exclude` (stems of a rule's own vocabulary) do not count.
+ * Terms in `exclude` (stems of a rule's own vocabulary) do not count. A term of a repository
+ * name counts REPOSITORY_TERM_WEIGHT: with `products: 'both'` (the default) only when it is in
+ * both repository names (`vscode` of `vscode-python` and `vscode-jupyter`); with `'either'` when
+ * it is in one (for a rule with no other evidence; a kind rule keeps "orders" between an orders
+ * table and the `orders-service`).
  */
 export function subjectOverlap(
   a: TaskText,
   b: TaskText,
   corpus: CorpusStats | undefined,
   exclude: ReadonlySet<string> = new Set(),
+  products: 'both' | 'either' = 'both',
 ): Overlap {
   const found: { weight: number; a: string; b: string; signal: string }[] = [];
   const repositoryA = repositoryTerms(a.task.repository);
   const repositoryB = repositoryTerms(b.task.repository);
-  const repository = { has: (term: string) => repositoryA.has(term) || repositoryB.has(term) };
+  const repository = {
+    has: (term: string) =>
+      products === 'both'
+        ? repositoryA.has(term) && repositoryB.has(term)
+        : repositoryA.has(term) || repositoryB.has(term),
+  };
   const product = (term: string) => (repository.has(term) ? REPOSITORY_TERM_WEIGHT : 1);
   for (const term of a.terms) {
     if (!b.terms.has(term) || exclude.has(term)) continue;
