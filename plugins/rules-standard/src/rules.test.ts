@@ -230,10 +230,26 @@ function corpus(size: number, df: number, rare: string[] = []): CorpusStats {
 }
 
 describe('Shared_Subject', () => {
+  it('needs more than one rare word in both titles: one and a word of the descriptions is not enough', () => {
+    const c = corpus(300, 2);
+    const one = sharedSubject.validate(
+      t('Kernel crashes on start', 'The notebook restarts.'),
+      t('Kernel fails to load', 'After the notebook opens.'),
+      c,
+    );
+    expect(one).toBeNull(); // kernel 4.9 + notebook 0.35 × 4.9 = 6.5 < 7
+    const two = sharedSubject.validate(
+      t('Notebook kernel crashes on start'),
+      t('Notebook kernel fails to load'),
+      c,
+    );
+    expect(two?.confidence).toBeGreaterThan(0.7);
+  });
+
   it('counts a word of either repository name for a quarter: it names the product, not the subject', () => {
     const c = corpus(300, 2);
     const inRepo = (repository: string, title: string) =>
-      taskText(taskFromText(title, { repository, description: 'The kernel.' }));
+      taskText(taskFromText(title, { repository, description: 'The kernel restarts.' }));
     const a = 'Python crashes on start';
     const b = 'Python fails to load';
     const neutral = subjectOverlap(inRepo('acme/notebooks', a), inRepo('acme/editor', b), c);
