@@ -2,6 +2,7 @@ import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
   hasAnyPrefix,
+  perText,
   present,
   stems,
   subjectGate,
@@ -91,18 +92,19 @@ const VOCABULARY = stems([
 const MIN_TITLE_COVERAGE = 0.5;
 
 /** Whether the text names an API ("user interface" is not one). */
-function namesApi(t: TaskText): boolean {
+const namesApi = perText((t: TaskText): boolean => {
   const found = present(t, API_WORDS);
   if (found.length === 0) return false;
   if (t.hasPhrase('user interface') || t.hasPhrase('user interfaces')) {
     return found.some((w) => w !== 'interface' && w !== 'interfaces');
   }
   return true;
-}
+});
 
-function implementsSomething(t: TaskText): boolean {
-  return hasAnyPrefix(t, IMPLEMENT_STEMS) || present(t, IMPLEMENT_WORDS).length > 0;
-}
+const implementsSomething = perText(
+  (t: TaskText): boolean =>
+    hasAnyPrefix(t, IMPLEMENT_STEMS) || present(t, IMPLEMENT_WORDS).length > 0,
+);
 
 function defines(t: TaskText): boolean {
   return present(t, DEFINE_WORDS).length > 0;

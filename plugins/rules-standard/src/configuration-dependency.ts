@@ -3,6 +3,7 @@ import {
   confidence,
   hasAnyPrefix,
   type Overlap,
+  perText,
   present,
   stems,
   subjectGate,
@@ -84,9 +85,10 @@ const VOCABULARY = stems([
   'options',
 ]);
 
-function configWork(t: TaskText): boolean {
-  return present(t, CONFIG_WORDS).length > 0 || CONFIG_PHRASES.some((p) => t.hasPhrase(p));
-}
+const configWork = perText(
+  (t: TaskText): boolean =>
+    present(t, CONFIG_WORDS).length > 0 || CONFIG_PHRASES.some((p) => t.hasPhrase(p)),
+);
 
 function introduces(t: TaskText): boolean {
   return (

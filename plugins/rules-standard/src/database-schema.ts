@@ -3,6 +3,7 @@ import {
   confidence,
   hasAnyPhrase,
   type Overlap,
+  perText,
   present,
   stems,
   subjectGate,
@@ -40,9 +41,9 @@ const DB_WORDS = [
 const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'];
 const VOCABULARY = stems([...DB_WORDS, 'model', 'models', 'data']);
 
-function dbWork(t: TaskText): boolean {
-  return present(t, DB_WORDS).length > 0 || hasAnyPhrase(t, DB_PHRASES);
-}
+const dbWork = perText(
+  (t: TaskText): boolean => present(t, DB_WORDS).length > 0 || hasAnyPhrase(t, DB_PHRASES),
+);
 
 /** A subject specific enough to tie a schema change to a service: a compound or a longer word. */
 function specific(subject: string): boolean {

@@ -3,6 +3,7 @@ import {
   confidence,
   hasAnyPhrase,
   type Overlap,
+  perText,
   present,
   stems,
   subjectGate,
@@ -98,7 +99,8 @@ const VOCABULARY = stems([
   'encrypt',
 ]);
 
-function families(t: TaskText): Set<string> {
+/** The security concerns a text names (kept per text). */
+const families = perText((t: TaskText): ReadonlySet<string> => {
   const found = new Set<string>();
   for (const [name, family] of Object.entries(FAMILIES)) {
     if (
@@ -110,9 +112,9 @@ function families(t: TaskText): Set<string> {
     }
   }
   return found;
-}
+});
 
-function securityWork(t: TaskText, fams: Set<string>): boolean {
+function securityWork(t: TaskText, fams: ReadonlySet<string>): boolean {
   return fams.size > 0 || present(t, GENERIC).length > 0;
 }
 

@@ -225,19 +225,15 @@ export function subjectOverlap(
   exclude: ReadonlySet<string> = new Set(),
   products: 'both' | 'either' = 'both',
 ): Overlap {
+  const pair = sharedOf(a, b);
   const found: { weight: number; a: string; b: string; signal: string }[] = [];
-  const repositoryA = repositoryTerms(a.task.repository);
-  const repositoryB = repositoryTerms(b.task.repository);
-  const repository = {
-    has: (term: string) =>
-      products === 'both'
-        ? repositoryA.has(term) && repositoryB.has(term)
-        : repositoryA.has(term) || repositoryB.has(term),
-  };
-  const product = (term: string) => (repository.has(term) ? REPOSITORY_TERM_WEIGHT : 1);
-  for (const term of a.terms) {
-    if (!b.terms.has(term) || exclude.has(term)) continue;
-    const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
+  const inRepository = (term: string) =>
+    products === 'both'
+      ? pair.repositoryA.has(term) && pair.repositoryB.has(term)
+      : pair.repositoryA.has(term) || pair.repositoryB.has(term);
+  const product = (term: string) => (inRepository(term) ? REPOSITORY_TERM_WEIGHT : 1);
+  for (const { term, inTitles } of pair.terms) {
+    if (exclude.has(term)) continue;
     const field =
       inTitles === 2
         ? FIELD_WEIGHT.bothTitles
@@ -245,48 +241,34 @@ export function subjectOverlap(
           ? FIELD_WEIGHT.oneTitle
           : FIELD_WEIGHT.descriptions;
     const w = rarity(corpus, term) * field * product(term);
-    const where = `${inTitles === 2 ? 'both titles' : inTitles === 1 ? 'one title' : 'descriptions'}${repository.has(term) ? ', a repository name' : ''}`;
+    const where = `${inTitles === 2 ? 'both titles' : inTitles === 1 ? 'one title' : 'descriptions'}${inRepository(term) ? ', a repository name' : ''}`;
     found.push({
       weight: w,
-      a: surface(a, term),
-      b: surface(b, term),
+      a: pair.surface('a', term),
+      b: pair.surface('b', term),
       signal: `shared term "${term}" (${where}, ${weight(w)})`,
     });
   }
-  const sharedIds = [...a.identifiers].filter((id) => b.identifiers.has(id));
-  for (const phrase of a.titlePhrases) {
-    if (!b.titlePhrases.has(phrase)) continue;
-    const [first, second] = phrase.split(' ') as [string, string];
+  for (const { phrase, first, second } of pair.phrases) {
     if (exclude.has(first) && exclude.has(second)) continue;
-    // `rules_nodejs` is one shared name, counted as an identifier, not also as a phrase
-    if (sharedIds.some((id) => id.includes(first.slice(0, 4)) && id.includes(second.slice(0, 4)))) {
-      continue;
-    }
     const w =
       PHRASE_WEIGHT *
       (rarity(corpus, first) * product(first) + rarity(corpus, second) * product(second));
     found.push({
       weight: w,
-      a: `${surface(a, first)} ${surface(a, second)}`,
-      b: `${surface(b, first)} ${surface(b, second)}`,
+      a: `${pair.surface('a', first)} ${pair.surface('a', second)}`,
+      b: `${pair.surface('b', first)} ${pair.surface('b', second)}`,
       signal: `shared title phrase "${phrase}" (${weight(w)})`,
     });
   }
-  const names = new Set<string>();
-  let identifiers = 0;
-  for (const id of a.identifiers) {
-    if (!b.identifiers.has(id)) continue;
-    const name = id.replace(/[_-]+/g, '');
-    if (names.has(name)) continue;
-    names.add(name);
-    identifiers += 1;
+  for (const { id, name } of pair.identifiers) {
     const w = IDENTIFIER_WEIGHT * rarity(corpus, id) * product(name);
     found.push({ weight: w, a: id, b: id, signal: `shared identifier ${id} (${weight(w)})` });
   }
   found.sort((x, y) => y.weight - x.weight);
   let score = found.reduce((sum, f) => sum + f.weight, 0);
-  const versionsA = versions(a.task.title);
-  const versionsB = versions(b.task.title);
+  const versionsA = pair.versionsA;
+  const versionsB = pair.versionsB;
   const signals = found.map((f) => f.signal);
   if (
     score > 0 &&
@@ -304,8 +286,86 @@ export function subjectOverlap(
     a: [...new Set(found.map((f) => f.a))],
     b: [...new Set(found.map((f) => f.b))],
     signals,
-    identifiers,
+    identifiers: pair.identifiers.length,
   };
+}
+
+/**
+ * What two texts share, whatever the corpus, the rule's vocabulary or the products counted:
+ * the shared terms (in `a.terms` order, with how many titles have each), the shared title
+ * phrases (less those that are a shared identifier's parts), the shared identifiers (one per
+ * name), the titles' versions and the repositories' terms. Every rule of a pair asks
+ * `subjectOverlap`, so this is made once per pair (`sharedOf`) and each call only weighs it.
+ */
+class SharedSubject {
+  readonly a: TaskText;
+  readonly b: TaskText;
+  readonly terms: { term: string; inTitles: number }[] = [];
+  readonly phrases: { phrase: string; first: string; second: string }[] = [];
+  readonly identifiers: { id: string; name: string }[] = [];
+  readonly repositoryA: ReadonlySet<string>;
+  readonly repositoryB: ReadonlySet<string>;
+  readonly versionsA: ReadonlySet<string>;
+  readonly versionsB: ReadonlySet<string>;
+  readonly #surfaces = new Map<string, string>();
+
+  constructor(a: TaskText, b: TaskText) {
+    this.a = a;
+    this.b = b;
+    this.repositoryA = repositoryTerms(a.task.repository);
+    this.repositoryB = repositoryTerms(b.task.repository);
+    this.versionsA = versions(a.task.title);
+    this.versionsB = versions(b.task.title);
+    for (const term of a.terms) {
+      if (!b.terms.has(term)) continue;
+      const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
+      this.terms.push({ term, inTitles });
+    }
+    const sharedIds = [...a.identifiers].filter((id) => b.identifiers.has(id));
+    for (const phrase of a.titlePhrases) {
+      if (!b.titlePhrases.has(phrase)) continue;
+      const [first, second] = phrase.split(' ') as [string, string];
+      // `rules_nodejs` is one shared name, counted as an identifier, not also as a phrase
+      if (
+        sharedIds.some((id) => id.includes(first.slice(0, 4)) && id.includes(second.slice(0, 4)))
+      ) {
+        continue;
+      }
+      this.phrases.push({ phrase, first, second });
+    }
+    const names = new Set<string>();
+    for (const id of sharedIds) {
+      const name = id.replace(/[_-]+/g, '');
+      if (names.has(name)) continue;
+      names.add(name);
+      this.identifiers.push({ id, name });
+    }
+  }
+
+  /** A word of one side's text for a term (see `surface`), found once per pair. */
+  surface(side: 'a' | 'b', term: string): string {
+    const key = `${side}${term}`;
+    let word = this.#surfaces.get(key);
+    if (word === undefined) {
+      word = surface(side === 'a' ? this.a : this.b, term);
+      this.#surfaces.set(key, word);
+    }
+    return word;
+  }
+}
+
+/** The last pair asked (the rules of one pair are evaluated one after the other). */
+let lastShared: SharedSubject | undefined;
+
+/**
+ * What `a` and `b` share (a TaskText does not change, so a pair asked again gets the same
+ * answer): kept for the last pair only.
+ */
+function sharedOf(a: TaskText, b: TaskText): SharedSubject {
+  if (lastShared === undefined || lastShared.a !== a || lastShared.b !== b) {
+    lastShared = new SharedSubject(a, b);
+  }
+  return lastShared;
 }
 
 /**
@@ -357,4 +417,19 @@ export function subjectGate(corpus: CorpusStats | undefined): number {
 /** The stems of a rule's vocabulary, for `subjectOverlap`'s `exclude`. */
 export function stems(words: Iterable<string>): Set<string> {
   return new Set([...words].map((w) => stem(w.toLowerCase())));
+}
+
+/**
+ * `compute` kept per text (a WeakMap on the TaskText, which does not change): what a rule
+ * finds in one text (which kinds of work it names) is asked again for each of its pairs. The
+ * value must not be changed by the caller.
+ */
+export function perText<T>(compute: (text: TaskText) => T): (text: TaskText) => T {
+  const values = new WeakMap<TaskText, T>();
+  return (text) => {
+    if (values.has(text)) return values.get(text) as T;
+    const value = compute(text);
+    values.set(text, value);
+    return value;
+  };
 }
