@@ -387,12 +387,25 @@ describe('plugin definition', () => {
     expect(plugin.kind).toBe('planner');
     expect(plugin.name).toBe('@chorale/planner-anthropic');
     expect(plugin.specificationVersion).toBe(SPECIFICATION_VERSION);
-    expect(plugin.options.safeParse({ model: 'claude-opus-5-5', maxTokens: 2048 }).success).toBe(
-      true,
-    );
-    expect(plugin.options.safeParse({ modle: 'typo' }).success).toBe(false);
-    expect(plugin.options.safeParse({ maxTokens: 0 }).success).toBe(false);
-    expect(plugin.options.safeParse({ baseURL: 'not a url' }).success).toBe(false);
+    const valid = { apiKey: KEY, model: 'claude-opus-5-5', maxTokens: 2048 };
+    expect(plugin.options.safeParse(valid).success).toBe(true);
+    expect(plugin.options.safeParse({ apiKey: KEY, modle: 'typo' }).success).toBe(false);
+    expect(plugin.options.safeParse({ apiKey: KEY, maxTokens: 0 }).success).toBe(false);
+    expect(plugin.options.safeParse({ apiKey: KEY, baseURL: 'not a url' }).success).toBe(false);
+  });
+
+  it('refuses options without an API key when ANTHROPIC_API_KEY is unset (config check catches it)', () => {
+    vi.stubEnv('ANTHROPIC_API_KEY', '');
+    try {
+      const result = plugin.options.safeParse({ model: 'claude-sonnet-5-5' });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]).toMatchObject({ path: ['apiKey'] });
+      expect(plugin.options.safeParse({ apiKey: KEY }).success).toBe(true);
+      vi.stubEnv('ANTHROPIC_API_KEY', 'sk-ant-from-env');
+      expect(plugin.options.safeParse({}).success).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("creates a planner on the host's clock and logger; a missing key fails create", async () => {

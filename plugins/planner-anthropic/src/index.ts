@@ -26,17 +26,22 @@ export {
   MissingApiKeyError,
 } from './errors.js';
 
-export const anthropicPlannerOptions = z.strictObject({
-  name: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  maxTokens: z.int().min(1).max(64_000).optional(),
-  temperature: z.number().min(0).max(1).optional(),
-  baseURL: z.url({ protocol: /^https?$/ }).optional(),
-  apiKey: z.string().min(1).optional(),
-  maxRetries: z.int().min(0).max(10).optional(),
-  retryDelayMs: z.int().min(0).optional(),
-  maxRetryDelayMs: z.int().min(0).optional(),
-});
+export const anthropicPlannerOptions = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    maxTokens: z.int().min(1).max(64_000).optional(),
+    temperature: z.number().min(0).max(1).optional(),
+    baseURL: z.url({ protocol: /^https?$/ }).optional(),
+    apiKey: z.string().min(1).optional(),
+    maxRetries: z.int().min(0).max(10).optional(),
+    retryDelayMs: z.int().min(0).optional(),
+    maxRetryDelayMs: z.int().min(0).optional(),
+  })
+  .refine((options) => options.apiKey !== undefined || Boolean(process.env.ANTHROPIC_API_KEY), {
+    path: ['apiKey'],
+    message: 'no API key: set ANTHROPIC_API_KEY in the environment, or the apiKey option',
+  });
 
 export default definePlugin({
   kind: 'planner',
