@@ -226,7 +226,7 @@ export function subjectOverlap(
   products: 'both' | 'either' = 'both',
 ): Overlap {
   const pair = sharedOf(a, b);
-  const found: { weight: number; a: string; b: string; signal: string }[] = [];
+  const found: Found[] = [];
   const inRepository = (term: string) =>
     products === 'both'
       ? pair.repositoryA.has(term) && pair.repositoryB.has(term)
@@ -240,13 +240,16 @@ export function subjectOverlap(
         : inTitles === 1
           ? FIELD_WEIGHT.oneTitle
           : FIELD_WEIGHT.descriptions;
-    const w = rarity(corpus, term) * field * product(term);
-    const where = `${inTitles === 2 ? 'both titles' : inTitles === 1 ? 'one title' : 'descriptions'}${inRepository(term) ? ', a repository name' : ''}`;
+    const repositoryTerm = inRepository(term);
+    const w = rarity(corpus, term) * field * (repositoryTerm ? REPOSITORY_TERM_WEIGHT : 1);
     found.push({
       weight: w,
       a: pair.surface('a', term),
       b: pair.surface('b', term),
-      signal: `shared term "${term}" (${where}, ${weight(w)})`,
+      kind: 'term',
+      name: term,
+      inTitles,
+      repositoryTerm,
     });
   }
   for (const { phrase, first, second } of pair.phrases) {
@@ -258,36 +261,64 @@ export function subjectOverlap(
       weight: w,
       a: `${pair.surface('a', first)} ${pair.surface('a', second)}`,
       b: `${pair.surface('b', first)} ${pair.surface('b', second)}`,
-      signal: `shared title phrase "${phrase}" (${weight(w)})`,
+      kind: 'phrase',
+      name: phrase,
     });
   }
   for (const { id, name } of pair.identifiers) {
     const w = IDENTIFIER_WEIGHT * rarity(corpus, id) * product(name);
-    found.push({ weight: w, a: id, b: id, signal: `shared identifier ${id} (${weight(w)})` });
+    found.push({ weight: w, a: id, b: id, kind: 'identifier', name: id });
   }
   found.sort((x, y) => y.weight - x.weight);
   let score = found.reduce((sum, f) => sum + f.weight, 0);
   const versionsA = pair.versionsA;
   const versionsB = pair.versionsB;
-  const signals = found.map((f) => f.signal);
-  if (
+  const versionMismatch =
     score > 0 &&
     versionsA.size > 0 &&
     versionsB.size > 0 &&
-    ![...versionsA].some((v) => versionsB.has(v))
-  ) {
-    score *= VERSION_MISMATCH;
-    signals.push(
-      `different versions in the titles (${[...versionsA].join(', ')} / ${[...versionsB].join(', ')}): × ${VERSION_MISMATCH}`,
-    );
-  }
+    ![...versionsA].some((v) => versionsB.has(v));
+  if (versionMismatch) score *= VERSION_MISMATCH;
+  // the signal lines are written when a rule reads them (most pairs match no rule)
+  let signals: string[] | undefined;
   return {
     score,
     a: [...new Set(found.map((f) => f.a))],
     b: [...new Set(found.map((f) => f.b))],
-    signals,
+    get signals() {
+      if (signals === undefined) {
+        signals = found.map(signalOf);
+        if (versionMismatch) {
+          signals.push(
+            `different versions in the titles (${[...versionsA].join(', ')} / ${[...versionsB].join(', ')}): × ${VERSION_MISMATCH}`,
+          );
+        }
+      }
+      return signals;
+    },
     identifiers: pair.identifiers.length,
   };
+}
+
+/** One shared term, title phrase or identifier of `subjectOverlap`, weighed. */
+interface Found {
+  weight: number;
+  a: string;
+  b: string;
+  kind: 'term' | 'phrase' | 'identifier';
+  name: string;
+  /** For a term: in how many titles. */
+  inTitles?: number;
+  /** For a term: whether it counts as a repository name's. */
+  repositoryTerm?: boolean;
+}
+
+/** The evidence line of a shared term, phrase or identifier. */
+function signalOf(f: Found): string {
+  if (f.kind === 'phrase') return `shared title phrase "${f.name}" (${weight(f.weight)})`;
+  if (f.kind === 'identifier') return `shared identifier ${f.name} (${weight(f.weight)})`;
+  const where = `${f.inTitles === 2 ? 'both titles' : f.inTitles === 1 ? 'one title' : 'descriptions'}${f.repositoryTerm ? ', a repository name' : ''}`;
+  return `shared term "${f.name}" (${where}, ${weight(f.weight)})`;
 }
 
 /**
@@ -314,8 +345,8 @@ class SharedSubject {
     this.b = b;
     this.repositoryA = repositoryTerms(a.task.repository);
     this.repositoryB = repositoryTerms(b.task.repository);
-    this.versionsA = versions(a.task.title);
-    this.versionsB = versions(b.task.title);
+    this.versionsA = titleVersions(a);
+    this.versionsB = titleVersions(b);
     for (const term of a.terms) {
       if (!b.terms.has(term)) continue;
       const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
@@ -353,6 +384,9 @@ class SharedSubject {
     return word;
   }
 }
+
+/** The versions a title names, kept per text. */
+const titleVersions = perText((t: TaskText): ReadonlySet<string> => versions(t.task.title));
 
 /** The last pair asked (the rules of one pair are evaluated one after the other). */
 let lastShared: SharedSubject | undefined;
