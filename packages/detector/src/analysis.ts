@@ -234,9 +234,20 @@ export function identifiersOf(text: string): Set<string> {
   const found = new Set<string>();
   // most words are plain: only pieces with a separator or an inner capital are looked into
   for (const piece of text.split(/\s+/u)) {
-    if (MAYBE_CODE.test(piece)) addIdentifiers(piece, found);
+    if (MAYBE_CODE.test(withoutFinalStops(piece))) addIdentifiers(piece, found);
   }
   return found;
+}
+
+/**
+ * A piece without the `.` and `:` it ends with (`session.`, `note:`): a separator at the end is
+ * followed by no name, so it makes no identifier, and a sentence's last word need not be looked
+ * into (its identifiers are those of the word, which MAYBE_CODE still sees).
+ */
+function withoutFinalStops(piece: string): string {
+  let end = piece.length;
+  while (end > 0 && (piece.charCodeAt(end - 1) === 46 || piece.charCodeAt(end - 1) === 58)) end--;
+  return end === piece.length ? piece : piece.slice(0, end);
 }
 
 const MAYBE_CODE = /[_#.:-]|\p{Ll}\p{N}*\p{Lu}|\p{Lu}{2}\p{Ll}/u;
