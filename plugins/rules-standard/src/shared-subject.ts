@@ -1,5 +1,5 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { saturating, subjectOverlap } from './words.js';
+import { perText, saturating, subjectOverlap } from './words.js';
 
 /**
  * The weighed overlap (see `subjectOverlap`) from which two tasks are taken to be about the same
@@ -34,7 +34,7 @@ const DEFINING_REPOSITORY =
   /(?:^|[/_.-])(?:spec|specs|specification|specifications|rfcs?|proposals?|enhancements|oteps|peps?|standards?)(?:$|[/_.-])/;
 
 /** Whether a task specifies: its repository is one of specifications, or its title says so. */
-function specifies(t: TaskText): boolean {
+const specifies = perText((t: TaskText): boolean => {
   if (DEFINING_REPOSITORY.test(t.task.repository.toLowerCase())) return true;
   const title = new Set(
     String(t.task.title ?? '')
@@ -42,7 +42,7 @@ function specifies(t: TaskText): boolean {
       .split(/[^a-z]+/u),
   );
   return DEFINING.some((w) => title.has(w));
-}
+});
 
 /**
  * Two tasks share a subject that is rare among the known tasks: the same identifiers

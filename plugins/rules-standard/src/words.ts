@@ -129,7 +129,7 @@ const VERSION = /(?<![\p{L}\p{N}.])v?(\d+(?:\.\d+)+)(?![\p{N}])/gu;
 
 /** The version numbers of a text (`v1.2.0` → `1.2.0`). */
 export function versions(text: unknown): Set<string> {
-  if (typeof text !== 'string') return new Set();
+  if (typeof text !== 'string' || !/\d/.test(text)) return new Set();
   return new Set(cached(VERSIONS, text, versionsOf));
 }
 
@@ -454,16 +454,24 @@ export function stems(words: Iterable<string>): Set<string> {
 }
 
 /**
- * `compute` kept per text (a WeakMap on the TaskText, which does not change): what a rule
- * finds in one text (which kinds of work it names) is asked again for each of its pairs. The
- * value must not be changed by the caller.
+ * `compute` kept for the last two texts asked (a TaskText does not change): what a rule finds
+ * in one text (which kinds of work it names) is asked for both tasks of a pair, and the new
+ * task is one of every pair of a registration. The value must not be changed by the caller.
  */
 export function perText<T>(compute: (text: TaskText) => T): (text: TaskText) => T {
-  const values = new WeakMap<TaskText, T>();
+  let recent: TaskText | undefined;
+  let recentValue: T | undefined;
+  let older: TaskText | undefined;
+  let olderValue: T | undefined;
   return (text) => {
-    if (values.has(text)) return values.get(text) as T;
-    const value = compute(text);
-    values.set(text, value);
+    if (text === recent) return recentValue as T;
+    let value: T;
+    if (text === older) value = olderValue as T;
+    else value = compute(text);
+    older = recent;
+    olderValue = recentValue;
+    recent = text;
+    recentValue = value;
     return value;
   };
 }
