@@ -21,7 +21,12 @@ export class TextCache {
     this.#capacity = positiveInteger(capacity, 'textCacheSize');
   }
 
-  /** The text of the task stored under `key`, analysed again if it is not cached (or stale). */
+  /**
+   * The text of the task stored under `key`, or the task analysed again if it is not cached (or
+   * stale). A text analysed again is not cached: with more known tasks than the cache holds, a
+   * registration's candidates are spread over all of them, so it would only push out a recent
+   * one (and evicting from the front of a Map that has lost many entries is slow).
+   */
   get(key: string, task: TaskContext): TaskText {
     const cached = this.#texts.get(key);
     if (cached !== undefined && cached.task === task) {
@@ -29,9 +34,7 @@ export class TextCache {
       this.#texts.set(key, cached);
       return cached;
     }
-    const text = taskText(task);
-    this.set(key, text);
-    return text;
+    return taskText(task);
   }
 
   set(key: string, text: TaskText): void {

@@ -251,5 +251,8 @@ describe('TextCache', () => {
     texts.delete(sb.key);
     const again = sb.text; // evicted: analysed again from the task
     expect(again.has('word2')).toBe(true);
+    // a text analysed again is not cached (it would only push out a recent one)
+    expect(texts.size).toBe(1);
+    expect(sb.text).not.toBe(again);
   });
 });
