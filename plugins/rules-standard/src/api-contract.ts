@@ -1,6 +1,7 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
+  hasAny,
   hasAnyPrefix,
   perText,
   present,
@@ -102,12 +103,11 @@ const namesApi = perText((t: TaskText): boolean => {
 });
 
 const implementsSomething = perText(
-  (t: TaskText): boolean =>
-    hasAnyPrefix(t, IMPLEMENT_STEMS) || present(t, IMPLEMENT_WORDS).length > 0,
+  (t: TaskText): boolean => hasAnyPrefix(t, IMPLEMENT_STEMS) || hasAny(t, IMPLEMENT_WORDS),
 );
 
 function defines(t: TaskText): boolean {
-  return present(t, DEFINE_WORDS).length > 0;
+  return hasAny(t, DEFINE_WORDS);
 }
 
 /**

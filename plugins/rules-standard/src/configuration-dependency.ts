@@ -1,6 +1,7 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
+  hasAny,
   hasAnyPrefix,
   type Overlap,
   perText,
@@ -86,16 +87,11 @@ const VOCABULARY = stems([
 ]);
 
 const configWork = perText(
-  (t: TaskText): boolean =>
-    present(t, CONFIG_WORDS).length > 0 || CONFIG_PHRASES.some((p) => t.hasPhrase(p)),
+  (t: TaskText): boolean => hasAny(t, CONFIG_WORDS) || CONFIG_PHRASES.some((p) => t.hasPhrase(p)),
 );
 
 function introduces(t: TaskText): boolean {
-  return (
-    present(t, INTRODUCE_WORDS).length > 0 &&
-    !hasAnyPrefix(t, READ_STEMS) &&
-    present(t, READ_WORDS).length === 0
-  );
+  return hasAny(t, INTRODUCE_WORDS) && !hasAnyPrefix(t, READ_STEMS) && !hasAny(t, READ_WORDS);
 }
 
 /**

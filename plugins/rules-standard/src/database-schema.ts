@@ -1,6 +1,7 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
+  hasAny,
   hasAnyPhrase,
   type Overlap,
   perText,
@@ -42,7 +43,7 @@ const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'
 const VOCABULARY = stems([...DB_WORDS, 'model', 'models', 'data']);
 
 const dbWork = perText(
-  (t: TaskText): boolean => present(t, DB_WORDS).length > 0 || hasAnyPhrase(t, DB_PHRASES),
+  (t: TaskText): boolean => hasAny(t, DB_WORDS) || hasAnyPhrase(t, DB_PHRASES),
 );
 
 /** A subject specific enough to tie a schema change to a service: a compound or a longer word. */
@@ -82,8 +83,8 @@ export const databaseSchema: DependencyRule = {
         dbA && dbB ? 'both are database work' : 'one changes a database, the other uses it',
       ]),
     };
-    const changeA = present(a, SCHEMA_CHANGE).length > 0;
-    const changeB = present(b, SCHEMA_CHANGE).length > 0;
+    const changeA = hasAny(a, SCHEMA_CHANGE);
+    const changeB = hasAny(b, SCHEMA_CHANGE);
     if (dbA && !dbB) match.first = 'a';
     else if (dbB && !dbA) match.first = 'b';
     else if (changeA !== changeB) match.first = changeA ? 'a' : 'b';

@@ -1,6 +1,7 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
+  hasAny,
   hasAnyPhrase,
   type Overlap,
   perText,
@@ -82,6 +83,8 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: st
     ],
   },
 };
+const FAMILY_ENTRIES = Object.entries(FAMILIES);
+
 /** Security words that belong to no family: evidence, but not of the same concern. */
 const GENERIC = ['security', 'secure', 'secret', 'secrets', 'compliance'];
 /** `token` alone may be a lexer's; it counts with another security word or in a phrase above. */
@@ -102,9 +105,9 @@ const VOCABULARY = stems([
 /** The security concerns a text names (kept per text). */
 const families = perText((t: TaskText): ReadonlySet<string> => {
   const found = new Set<string>();
-  for (const [name, family] of Object.entries(FAMILIES)) {
+  for (const [name, family] of FAMILY_ENTRIES) {
     if (
-      present(t, family.words).length > 0 ||
+      hasAny(t, family.words) ||
       (family.stems ?? []).some((s) => t.hasPrefix(s)) ||
       hasAnyPhrase(t, family.phrases ?? [])
     ) {
@@ -115,7 +118,7 @@ const families = perText((t: TaskText): ReadonlySet<string> => {
 });
 
 function securityWork(t: TaskText, fams: ReadonlySet<string>): boolean {
-  return fams.size > 0 || present(t, GENERIC).length > 0;
+  return fams.size > 0 || hasAny(t, GENERIC);
 }
 
 /**

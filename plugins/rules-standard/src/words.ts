@@ -71,6 +71,12 @@ export function present(text: TaskText, list: Iterable<string>): string[] {
   return found;
 }
 
+/** Whether the text has one of these words (the first found ends the look-up). */
+export function hasAny(text: TaskText, list: Iterable<string>): boolean {
+  for (const word of list) if (text.has(word)) return true;
+  return false;
+}
+
 /** Whether the text has one of these phrases (several words next to each other). */
 export function hasAnyPhrase(text: TaskText, phrases: Iterable<string>): boolean {
   for (const phrase of phrases) if (text.hasPhrase(phrase)) return true;
