@@ -285,12 +285,20 @@ export function subjectOverlap(
     versionsB.size > 0 &&
     ![...versionsA].some((v) => versionsB.has(v));
   if (versionMismatch) score *= VERSION_MISMATCH;
-  // the signal lines are written when a rule reads them (most pairs match no rule)
+  // the words and signal lines are listed when a rule reads them (most pairs match no rule)
+  let wordsA: string[] | undefined;
+  let wordsB: string[] | undefined;
   let signals: string[] | undefined;
   return {
     score,
-    a: [...new Set(found.map((f) => f.a))],
-    b: [...new Set(found.map((f) => f.b))],
+    get a() {
+      wordsA ??= [...new Set(found.map((f) => f.a))];
+      return wordsA;
+    },
+    get b() {
+      wordsB ??= [...new Set(found.map((f) => f.b))];
+      return wordsB;
+    },
     get signals() {
       if (signals === undefined) {
         signals = found.map(signalOf);
