@@ -186,15 +186,20 @@ class TokenizedTaskText implements TaskText {
   readonly identifiers: ReadonlySet<string>;
   /** The stem of every word, stop words included (for `hasTerm`; made when first asked). */
   #stems: Set<string> | undefined;
-  /** Tokens joined by spaces, fields separated by FIELD_BREAK, for phrase look-ups. */
-  readonly #joined: string;
+  /**
+   * Tokens joined by spaces, fields separated by FIELD_BREAK, for phrase look-ups (made when a
+   * phrase is first looked up whose first word the text has).
+   */
+  #joined: string | undefined;
+  /** Where each field's tokens end (fields without tokens left out). */
+  readonly #fieldEnds: number[];
   #sorted: string[] | undefined;
 
   constructor(task: TaskContext) {
     this.task = task;
     const tokens: string[] = [];
     const words = new Set<string>();
-    const fields: string[] = [];
+    const fieldEnds: number[] = [];
     const terms = new Set<string>();
     const titleTerms = new Set<string>();
     const titlePhrases = new Set<string>();
@@ -220,7 +225,7 @@ class TokenizedTaskText implements TaskText {
         previous = term;
       }
       for (const identifier of identifiersOf(field)) identifiers.add(identifier);
-      if (tokens.length > start) fields.push(tokens.slice(start).join(' '));
+      if (tokens.length > start) fieldEnds.push(tokens.length);
       title = false;
     }
     this.tokens = tokens;
@@ -229,7 +234,7 @@ class TokenizedTaskText implements TaskText {
     this.titleTerms = titleTerms;
     this.titlePhrases = titlePhrases;
     this.identifiers = identifiers;
-    this.#joined = ` ${fields.join(` ${FIELD_BREAK} `)} `;
+    this.#fieldEnds = fieldEnds;
   }
 
   has(word: string): boolean {
@@ -255,7 +260,20 @@ class TokenizedTaskText implements TaskText {
     // several tokens are kept with a space before and after
     if (key.charCodeAt(0) !== 32) return this.words.has(key);
     // most texts lack the first word: a set look-up, not a scan of the text
-    return this.words.has(key.slice(1, key.indexOf(' ', 1))) && this.#joined.includes(key);
+    return this.words.has(key.slice(1, key.indexOf(' ', 1))) && this.#joinedTokens().includes(key);
+  }
+
+  #joinedTokens(): string {
+    if (this.#joined === undefined) {
+      const fields: string[] = [];
+      let start = 0;
+      for (const end of this.#fieldEnds) {
+        fields.push(this.tokens.slice(start, end).join(' '));
+        start = end;
+      }
+      this.#joined = ` ${fields.join(` ${FIELD_BREAK} `)} `;
+    }
+    return this.#joined;
   }
 
   hasPrefix(prefix: string): boolean {
