@@ -64,16 +64,19 @@ export function sharedSubjects(
   return [...shared].sort();
 }
 
-/** The words of `list` the text has. */
+/**
+ * The words of `list` the text has. The list is of lower-case words (a rule's vocabulary), looked
+ * up in `text.words` as they are (what `text.has` does after lower-casing them).
+ */
 export function present(text: TaskText, list: Iterable<string>): string[] {
   const found: string[] = [];
-  for (const word of list) if (text.has(word)) found.push(word);
+  for (const word of list) if (text.words.has(word)) found.push(word);
   return found;
 }
 
-/** Whether the text has one of these words (the first found ends the look-up). */
+/** Whether the text has one of these lower-case words (as `present`; the first found ends the look-up). */
 export function hasAny(text: TaskText, list: Iterable<string>): boolean {
-  for (const word of list) if (text.has(word)) return true;
+  for (const word of list) if (text.words.has(word)) return true;
   return false;
 }
 
