@@ -80,6 +80,40 @@ function useCoalesced(ms: number) {
   );
 }
 
+/** A titled panel of session cards (the escalation queue, the active sessions). */
+function SessionPanel(props: {
+  id: string;
+  className: string;
+  title: string;
+  empty: string;
+  sessions: SessionSummary[];
+  details: Record<string, SessionDetail | undefined>;
+  actions: SessionActions;
+  now: number;
+}) {
+  const { id, title, sessions } = props;
+  return (
+    <section aria-labelledby={id} class={props.className}>
+      <h2 id={id}>
+        {title} <span class="count">{sessions.length}</span>
+      </h2>
+      {sessions.length === 0 ? (
+        <p class="muted">{props.empty}</p>
+      ) : (
+        sessions.map((s) => (
+          <SessionCard
+            key={s.session_id}
+            session={s}
+            detail={props.details[s.session_id]}
+            actions={props.actions}
+            now={props.now}
+          />
+        ))
+      )}
+    </section>
+  );
+}
+
 export function App({ storage }: { storage: TokenStorage }) {
   const [state, dispatch] = useReducer(reducer, EMPTY_STATE);
   const [node, setNode] = useState<NodeInfo>();
@@ -247,42 +281,26 @@ export function App({ storage }: { storage: TokenStorage }) {
       )}
       <main class="layout">
         <div class="column">
-          <section aria-labelledby="queue-title" class="panel queue">
-            <h2 id="queue-title">
-              Escalation queue <span class="count">{queue.length}</span>
-            </h2>
-            {queue.length === 0 ? (
-              <p class="muted">No session is waiting for a human.</p>
-            ) : (
-              queue.map((s) => (
-                <SessionCard
-                  key={s.session_id}
-                  session={s}
-                  detail={state.details[s.session_id]}
-                  actions={actions}
-                  now={now}
-                />
-              ))
-            )}
-          </section>
-          <section aria-labelledby="active-title" class="panel">
-            <h2 id="active-title">
-              Active sessions <span class="count">{active.length}</span>
-            </h2>
-            {active.length === 0 ? (
-              <p class="muted">No session under discussion.</p>
-            ) : (
-              active.map((s) => (
-                <SessionCard
-                  key={s.session_id}
-                  session={s}
-                  detail={state.details[s.session_id]}
-                  actions={actions}
-                  now={now}
-                />
-              ))
-            )}
-          </section>
+          <SessionPanel
+            id="queue-title"
+            className="panel queue"
+            title="Escalation queue"
+            empty="No session is waiting for a human."
+            sessions={queue}
+            details={state.details}
+            actions={actions}
+            now={now}
+          />
+          <SessionPanel
+            id="active-title"
+            className="panel"
+            title="Active sessions"
+            empty="No session under discussion."
+            sessions={active}
+            details={state.details}
+            actions={actions}
+            now={now}
+          />
         </div>
         <div class="column">
           <section aria-labelledby="graph-title" class="panel">
