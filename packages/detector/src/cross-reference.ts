@@ -9,10 +9,6 @@ export const EXPLICIT_REFERENCE_CONFIDENCE = 1;
  * number: explicit, but inferred, so a little below a reference that names the task itself.
  */
 export const PROPOSAL_REFERENCE_CONFIDENCE = 0.95;
-/** @deprecated the built-in check is now reported as `Explicit_Reference`; use EXPLICIT_REFERENCE. */
-export const CROSS_REFERENCE = EXPLICIT_REFERENCE;
-/** @deprecated use EXPLICIT_REFERENCE_CONFIDENCE. */
-export const CROSS_REFERENCE_CONFIDENCE = EXPLICIT_REFERENCE_CONFIDENCE;
 
 export interface Reference {
   /** `org/repo` (or `repo` for `repo#123`), lower-case; empty for a proposal. */

@@ -18,8 +18,6 @@ export {
 } from './analysis.js';
 export { corpusOf, countedTerms, DocumentFrequencies } from './corpus.js';
 export {
-  CROSS_REFERENCE,
-  CROSS_REFERENCE_CONFIDENCE,
   type CrossReferenceMatch,
   crossReference,
   EXPLICIT_REFERENCE,

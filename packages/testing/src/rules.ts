@@ -25,7 +25,7 @@ import {
   type TaskContext,
   type TaskText,
 } from '@chorale/core';
-import { CROSS_REFERENCE, explain, taskText } from '@chorale/detector';
+import { EXPLICIT_REFERENCE, explain, taskText } from '@chorale/detector';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
@@ -179,7 +179,7 @@ export function testRulePack(setup: RulePackSetup, options: RulePackSuiteOptions
       for (const name of names) {
         expect(typeof name).toBe('string');
         expect(name.trim()).not.toBe('');
-        expect(name, 'the built-in check owns this name').not.toBe(CROSS_REFERENCE);
+        expect(name, 'the built-in check owns this name').not.toBe(EXPLICIT_REFERENCE);
       }
       expect(new Set(names).size, `duplicate rule names in ${names.join(', ')}`).toBe(names.length);
     });
