@@ -27,30 +27,60 @@ export interface Tokens {
  * their parts. Never throws; linear in the length of the text.
  */
 export function tokenize(text: string): Tokens {
-  const tokens: string[] = [];
-  const words = new Set<string>();
-  addTokens(text, tokens, words);
-  return { tokens, words };
+  const split = emptySplit();
+  addTokens(text, split);
+  return { tokens: split.tokens, words: wordsOf(split) };
 }
 
-function addTokens(text: string, tokens: string[], words: Set<string>): void {
+/**
+ * Tokens as the tokenizer finds them: the parts in order, and the whole compounds
+ * (`user_preferences`, `getUser`) each with the number of parts found before it, so the words
+ * can be listed in the order they were met (`wordsOf`) from parts and compounds alone.
+ */
+interface Split {
+  readonly tokens: string[];
+  readonly compounds: string[];
+  readonly compoundAt: number[];
+}
+
+function emptySplit(): Split {
+  return { tokens: [], compounds: [], compoundAt: [] };
+}
+
+function addCompound(split: Split, word: string): void {
+  split.compounds.push(word);
+  split.compoundAt.push(split.tokens.length);
+}
+
+/** Every word of a split, in the order met: a compound comes before its first part. */
+function wordsOf(split: Pick<Analysis, 'tokens' | 'compounds' | 'compoundAt'>): Set<string> {
+  const words = new Set<string>();
+  const { tokens, compounds, compoundAt } = split;
+  let c = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    while (c < compounds.length && compoundAt[c]! <= i) words.add(compounds[c++]!);
+    words.add(tokens[i]!);
+  }
+  while (c < compounds.length) words.add(compounds[c++]!);
+  return words;
+}
+
+function addTokens(text: string, split: Split): void {
   if (isAscii(text)) {
-    addAsciiTokens(text, tokens, words);
+    addAsciiTokens(text, split);
     return;
   }
   for (const match of text.matchAll(CHUNK)) {
     const chunk = match[0];
     const pieces = chunk.split(JOINER);
-    if (pieces.length > 1) words.add(chunk.toLowerCase());
+    if (pieces.length > 1) addCompound(split, chunk.toLowerCase());
     for (const piece of pieces) {
       if (piece === '') continue;
       const parts = piece.split(CAMEL_BOUNDARY);
-      if (parts.length > 1) words.add(piece.toLowerCase());
+      if (parts.length > 1) addCompound(split, piece.toLowerCase());
       for (const part of parts) {
         if (part === '') continue;
-        const lower = part.toLowerCase();
-        tokens.push(lower);
-        words.add(lower);
+        split.tokens.push(part.toLowerCase());
       }
     }
   }
@@ -86,7 +116,7 @@ function charClass(code: number): number {
  * chunks (alphanumeric runs joined by `_` / `-`), pieces and camelCase parts as CHUNK, JOINER
  * and CAMEL_BOUNDARY give (for ASCII, \p{L} is a–z and A–Z, \p{N} is 0–9, no \p{M}).
  */
-function addAsciiTokens(text: string, tokens: string[], words: Set<string>): void {
+function addAsciiTokens(text: string, split: Split): void {
   const lower = text.toLowerCase(); // ASCII: same length, same offsets
   const n = text.length;
   let i = 0;
@@ -111,12 +141,12 @@ function addAsciiTokens(text: string, tokens: string[], words: Set<string>): voi
       joined = true;
       end = j;
     }
-    if (joined) words.add(lower.slice(start, end));
+    if (joined) addCompound(split, lower.slice(start, end));
     let p = start;
     while (p < end) {
       let q = p;
       while (q < end && charClass(text.charCodeAt(q)) !== JOIN) q++;
-      addAsciiPiece(text, lower, p, q, tokens, words);
+      addAsciiPiece(text, lower, p, q, split);
       while (q < end && charClass(text.charCodeAt(q)) === JOIN) q++;
       p = q;
     }
@@ -133,8 +163,7 @@ function addAsciiPiece(
   lower: string,
   start: number,
   end: number,
-  tokens: string[],
-  words: Set<string>,
+  split: Split,
 ): void {
   partStarts.length = 0;
   partStarts.push(start);
@@ -154,11 +183,9 @@ function addAsciiPiece(
     previous = current;
   }
   // the whole piece before its parts, as the regex path adds them
-  if (partStarts.length > 1) words.add(lower.slice(start, end));
+  if (partStarts.length > 1) addCompound(split, lower.slice(start, end));
   for (let k = 0; k < partStarts.length; k++) {
-    const part = lower.slice(partStarts[k]!, partStarts[k + 1] ?? end);
-    tokens.push(part);
-    words.add(part);
+    split.tokens.push(lower.slice(partStarts[k]!, partStarts[k + 1] ?? end));
   }
 }
 
@@ -174,6 +201,49 @@ function phraseKey(phrase: string): string {
   if (PHRASE_CACHE.size >= PHRASE_CACHE_SIZE) PHRASE_CACHE.clear();
   PHRASE_CACHE.set(phrase, key);
   return key;
+}
+
+/**
+ * What analysing a task's fields gives before any set is made: the parts of every field in
+ * order, the whole compounds, where fields end, and the identifiers. A TaskText is made from
+ * it; a known task keeps it packed (`PackedTexts`), so its TaskText is made again without
+ * tokenizing, stemming or regexes.
+ */
+export interface Analysis {
+  /** Every field's parts, lower-cased, in order (title, description, keywords). */
+  readonly tokens: readonly string[];
+  /** The whole compounds (`user_preferences`), in order met... */
+  readonly compounds: readonly string[];
+  /** ...each with the number of parts before it (it comes before its first part). */
+  readonly compoundAt: ArrayLike<number>;
+  /** Where each field's tokens end (fields without tokens left out). */
+  readonly fieldEnds: ArrayLike<number>;
+  /** The title's tokens are `tokens[0, titleEnd)`. */
+  readonly titleEnd: number;
+  /** The identifiers of all fields, each once, in order met. */
+  readonly identifiers: readonly string[];
+}
+
+/** Splits title, description and keywords (each a field: a phrase never spans two). */
+export function analyse(task: TaskContext): Analysis {
+  const split = emptySplit();
+  const fieldEnds: number[] = [];
+  const identifiers = new Set<string>();
+  let titleEnd = 0;
+  let title = true;
+  for (const field of [task.title, task.description, ...(task.keywords ?? [])]) {
+    if (typeof field !== 'string' || field === '') {
+      title = false;
+      continue;
+    }
+    const start = split.tokens.length;
+    addTokens(field, split);
+    for (const identifier of identifiersOf(field)) identifiers.add(identifier);
+    if (split.tokens.length > start) fieldEnds.push(split.tokens.length);
+    if (title) titleEnd = split.tokens.length;
+    title = false;
+  }
+  return { ...split, fieldEnds, titleEnd, identifiers: [...identifiers] };
 }
 
 class TokenizedTaskText implements TaskText {
@@ -192,28 +262,21 @@ class TokenizedTaskText implements TaskText {
    */
   #joined: string | undefined;
   /** Where each field's tokens end (fields without tokens left out). */
-  readonly #fieldEnds: number[];
+  readonly #fieldEnds: ArrayLike<number>;
   #sorted: string[] | undefined;
 
-  constructor(task: TaskContext) {
+  constructor(task: TaskContext, analysis: Analysis) {
     this.task = task;
-    const tokens: string[] = [];
-    const words = new Set<string>();
-    const fieldEnds: number[] = [];
+    const { tokens, fieldEnds, titleEnd } = analysis;
     const terms = new Set<string>();
     const titleTerms = new Set<string>();
     const titlePhrases = new Set<string>();
-    const identifiers = new Set<string>();
-    let title = true;
-    for (const field of [task.title, task.description, ...(task.keywords ?? [])]) {
-      if (typeof field !== 'string' || field === '') {
-        title = false;
-        continue;
-      }
-      const start = tokens.length;
-      addTokens(field, tokens, words);
+    let start = 0;
+    for (let f = 0; f < fieldEnds.length; f++) {
+      const end = fieldEnds[f]!;
+      const title = end <= titleEnd;
       let previous: string | undefined;
-      for (let i = start; i < tokens.length; i++) {
+      for (let i = start; i < end; i++) {
         const term = termOf(tokens[i]!);
         if (term !== undefined) {
           terms.add(term);
@@ -224,16 +287,14 @@ class TokenizedTaskText implements TaskText {
         }
         previous = term;
       }
-      for (const identifier of identifiersOf(field)) identifiers.add(identifier);
-      if (tokens.length > start) fieldEnds.push(tokens.length);
-      title = false;
+      start = end;
     }
     this.tokens = tokens;
-    this.words = words;
+    this.words = wordsOf(analysis);
     this.terms = terms;
     this.titleTerms = titleTerms;
     this.titlePhrases = titlePhrases;
-    this.identifiers = identifiers;
+    this.identifiers = new Set(analysis.identifiers);
     this.#fieldEnds = fieldEnds;
   }
 
@@ -267,7 +328,8 @@ class TokenizedTaskText implements TaskText {
     if (this.#joined === undefined) {
       const fields: string[] = [];
       let start = 0;
-      for (const end of this.#fieldEnds) {
+      for (let f = 0; f < this.#fieldEnds.length; f++) {
+        const end = this.#fieldEnds[f]!;
         fields.push(this.tokens.slice(start, end).join(' '));
         start = end;
       }
@@ -297,8 +359,8 @@ class TokenizedTaskText implements TaskText {
  * The words of a task (title, description and keywords), split once, so rules match words and
  * phrases, never substrings: "api" is not in "rapid", "auth" is not in "author".
  */
-export function taskText(task: TaskContext): TaskText {
-  return new TokenizedTaskText(task);
+export function taskText(task: TaskContext, analysis: Analysis = analyse(task)): TaskText {
+  return new TokenizedTaskText(task, analysis);
 }
 
 let textCounter = 0;
