@@ -30,8 +30,9 @@ import {
   taskKey,
   toTask,
 } from './evaluate.js';
-import { storedTask, TextCache } from './index/known-task.js';
+import { KnownTexts, releaseStoredTask, storedTask } from './index/known-task.js';
 import { TermIndex } from './index/term-index.js';
+import { analyse } from './text.js';
 
 /** A registered task as the detector keeps it. */
 export interface KnownTask {
@@ -94,7 +95,10 @@ export interface DependencyDetectorOptions {
   crossReferences?: boolean;
   /** Where candidates come from (default: a TermIndex over the detector's rules). */
   candidates?: CandidateSource;
-  /** How many analysed task texts are kept for candidates (default 4096; others are analysed again). */
+  /**
+   * How many analysed task texts are kept whole for candidates (default 4096); the others are made
+   * again from their packed analysis.
+   */
   textCacheSize?: number;
   /** Told of every validator failure, besides the count (e.g. to log it). */
   onRuleError?: (error: RuleFailedError) => void;
@@ -118,7 +122,7 @@ export class DependencyDetector implements Detector {
   readonly #reported = new Set<string>();
   readonly #errors = new Map<string, RuleErrorCount>();
   readonly #candidates: CandidateSource;
-  readonly #texts: TextCache;
+  readonly #texts: KnownTexts;
   /** Our own counts, when the candidate source keeps none. */
   readonly #frequencies: DocumentFrequencies | undefined;
   /** The candidate source's counts, when it keeps them. */
@@ -135,7 +139,7 @@ export class DependencyDetector implements Detector {
     this.#clock = options.clock ?? systemClock;
     this.#candidates =
       options.candidates ?? new TermIndex({ rules: () => this.#rules.map((e) => e.rule) });
-    this.#texts = new TextCache(options.textCacheSize);
+    this.#texts = new KnownTexts(options.textCacheSize);
     this.#frequencies = this.#candidates.stats ? undefined : new DocumentFrequencies();
     this.#sourceStats = this.#candidates.stats?.();
     this.#options = {
@@ -150,20 +154,23 @@ export class DependencyDetector implements Detector {
   register(task: TaskContext): TaskDependency[] {
     const key = taskKey(task);
     const previous = this.#tasks.get(key);
-    const prepared = prepare(task);
+    const analysis = analyse(task);
+    const prepared = prepare(task, analysis);
+    if (previous) {
+      this.#candidates.remove(previous);
+      this.#frequencies?.remove(previous.text);
+      releaseStoredTask(previous, this.#texts);
+    }
     const known = storedTask(
       {
         key,
         ...prepared,
+        analysis,
         repository: normalizeRepository(task.repository),
         order: previous?.order ?? this.#order++,
       },
       this.#texts,
     );
-    if (previous) {
-      this.#candidates.remove(previous);
-      this.#frequencies?.remove(previous.text);
-    }
     this.#tasks.set(key, known);
     // the new task counts in the statistics its own pairs are judged with
     const stats = this.#countedStats(known);
@@ -246,7 +253,7 @@ export class DependencyDetector implements Detector {
     this.#tasks.delete(key);
     this.#candidates.remove(known);
     this.#frequencies?.remove(known.text);
-    this.#texts.delete(key);
+    releaseStoredTask(known, this.#texts);
     return true;
   }
 

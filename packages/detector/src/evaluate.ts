@@ -9,7 +9,7 @@ import {
   referencesOf,
 } from './cross-reference.js';
 import { InvalidRuleError, RuleFailedError } from './errors.js';
-import { taskFromText, taskText } from './text.js';
+import { type Analysis, analyse, taskFromText, taskText } from './text.js';
 
 /** A rule with the pack it came from. */
 export interface RuleEntry {
@@ -62,8 +62,8 @@ export interface Prepared {
   readonly refs: readonly Reference[];
 }
 
-export function prepare(task: TaskContext): Prepared {
-  return { task, text: taskText(task), refs: referencesOf(task) };
+export function prepare(task: TaskContext, analysis: Analysis = analyse(task)): Prepared {
+  return { task, text: taskText(task, analysis), refs: referencesOf(task) };
 }
 
 /**

@@ -4,8 +4,8 @@
  *
  * For each number N of known tasks (synthetic, see `synthetic.ts`):
  * - loads N tasks into a DependencyDetector with the standard rules (its default candidate
- *   source, the TermIndex), then measures the heap it holds (after a full GC, minus the heap
- *   before, divided by N) and times `register()` of `--samples` new tasks (p50, p99);
+ *   source, the TermIndex), then measures the memory it holds (JavaScript heap and typed-array
+ *   buffers, after a full GC, minus the same before, divided by N) and times `register()` of `--samples` new tasks (p50, p99);
  * - loads the same N tasks into the reference's loop (every known task × every rule, substring
  *   tests; see `reference.ts`) and times `--reference-samples` registrations (p50);
  * - prints one JSON object per N with `--json`, else a table.
@@ -91,6 +91,15 @@ async function loadRules(url: string): Promise<RulePack | DependencyRule[]> {
   throw new Error(`${url} exports no rule pack`);
 }
 
+/**
+ * The memory the process holds: the JavaScript heap and the typed arrays' buffers (kept outside
+ * the heap; the index's postings and the packed texts live there).
+ */
+function heldBytes(): number {
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
 function gc(): void {
   const collect = (globalThis as { gc?: () => void }).gc;
   if (!collect) throw new Error('run with node --expose-gc (pnpm bench:detector does)');
@@ -133,7 +142,7 @@ function measureIndexed(
   seed: number,
 ): DetectorBenchResult['indexed'] {
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = heldBytes();
   const ruleList = Array.isArray(rules) ? rules : [...rules.rules];
   // What the detector makes by default, made here to time it and read its counters. The N
   // tasks are loaded before the rules are added (the index posts them under the rules all the
@@ -143,7 +152,7 @@ function measureIndexed(
   for (let i = 0; i < n; i++) detector.register(syntheticTask(i, { seed }));
   for (const rule of ruleList) detector.addRule(rule);
   gc();
-  const bytesPerTask = (process.memoryUsage().heapUsed - before) / n;
+  const bytesPerTask = (heldBytes() - before) / n;
 
   const times = new Float64Array(samples);
   const indexTimes = new Float64Array(samples);

@@ -1,8 +1,9 @@
 import type { TaskContext, TaskText } from '@chorale/core';
 import type { Reference } from '../cross-reference.js';
 import type { KnownTask } from '../detector.js';
-import { taskText } from '../text.js';
+import { type Analysis, taskText } from '../text.js';
 import { positiveInteger } from './errors.js';
+import { PackedTexts } from './packed-texts.js';
 
 export const DEFAULT_TEXT_CACHE_SIZE = 4096;
 
@@ -11,7 +12,7 @@ const NO_REFERENCES: readonly Reference[] = Object.freeze([]);
 /**
  * The analysed texts of the most recently used tasks (least recently used out first). Known
  * tasks do not keep their TaskText (a few KiB each): a candidate's text comes from here, or is
- * analysed again from the task.
+ * made again from its packed analysis (`KnownTexts`).
  */
 export class TextCache {
   readonly #capacity: number;
@@ -21,20 +22,15 @@ export class TextCache {
     this.#capacity = positiveInteger(capacity, 'textCacheSize');
   }
 
-  /**
-   * The text of the task stored under `key`, or the task analysed again if it is not cached (or
-   * stale). A text analysed again is not cached: with more known tasks than the cache holds, a
-   * registration's candidates are spread over all of them, so it would only push out a recent
-   * one (and evicting from the front of a Map that has lost many entries is slow).
-   */
-  get(key: string, task: TaskContext): TaskText {
+  /** The cached text of the task stored under `key`, undefined when it is not cached (or stale). */
+  get(key: string, task: TaskContext): TaskText | undefined {
     const cached = this.#texts.get(key);
     if (cached !== undefined && cached.task === task) {
       this.#texts.delete(key);
       this.#texts.set(key, cached);
       return cached;
     }
-    return taskText(task);
+    return undefined;
   }
 
   set(key: string, text: TaskText): void {
@@ -54,51 +50,85 @@ export class TextCache {
   }
 }
 
-/** A known task whose text lives in a TextCache. */
+/**
+ * Where known tasks' texts live: the analysis of every known task packed (`PackedTexts`, about
+ * 100 bytes a task), and the recently used texts whole (`TextCache`). A candidate's text comes
+ * from the cache, or is made again from its packed analysis. A text made again is not cached:
+ * with more known tasks than the cache holds, a registration's candidates are spread over all of
+ * them, so it would only push out a recent one.
+ */
+export class KnownTexts {
+  readonly #cache: TextCache;
+  readonly #packed = new PackedTexts();
+
+  constructor(cacheSize?: number) {
+    this.#cache = new TextCache(cacheSize);
+  }
+
+  /** Keeps a new task's text (and its analysis, packed); the handle finds it again. */
+  add(key: string, text: TaskText, analysis: Analysis): number {
+    this.#cache.set(key, text);
+    return this.#packed.pack(analysis);
+  }
+
+  text(key: string, task: TaskContext, handle: number): TaskText {
+    return this.#cache.get(key, task) ?? taskText(task, this.#packed.unpack(handle));
+  }
+
+  release(key: string, handle: number): void {
+    this.#cache.delete(key);
+    this.#packed.release(handle);
+  }
+
+  /** The packed analyses (for memory figures). */
+  get packed(): PackedTexts {
+    return this.#packed;
+  }
+}
+
+/** A known task whose text lives in KnownTexts. */
 class StoredTask implements KnownTask {
   readonly key: string;
   readonly task: TaskContext;
   readonly refs: readonly Reference[];
   readonly repository: string;
   readonly order: number;
-  readonly #texts: TextCache;
+  /** Where its analysis is packed. */
+  readonly handle: number;
+  readonly #texts: KnownTexts;
 
   constructor(
-    key: string,
-    task: TaskContext,
-    refs: readonly Reference[],
-    repository: string,
-    order: number,
-    texts: TextCache,
+    fields: Omit<KnownTask, 'text'>,
+    handle: number,
+    texts: KnownTexts,
   ) {
-    this.key = key;
-    this.task = task;
-    this.refs = refs.length === 0 ? NO_REFERENCES : refs;
-    this.repository = repository;
-    this.order = order;
+    this.key = fields.key;
+    this.task = fields.task;
+    this.refs = fields.refs.length === 0 ? NO_REFERENCES : fields.refs;
+    this.repository = fields.repository;
+    this.order = fields.order;
+    this.handle = handle;
     this.#texts = texts;
   }
 
   get text(): TaskText {
-    return this.#texts.get(this.key, this.task);
+    return this.#texts.text(this.key, this.task, this.handle);
   }
 }
 
 /**
- * A KnownTask that keeps its task, references, repository and order, and takes its analysed
- * text from `texts` (where `text`, just analysed, is put first).
+ * A KnownTask that keeps its task, references, repository and order, and takes its text from
+ * `texts` (where `text`, just analysed, and its analysis are kept).
  */
 export function storedTask(
-  fields: Omit<KnownTask, 'text'> & { text: TaskText },
-  texts: TextCache,
+  fields: Omit<KnownTask, 'text'> & { text: TaskText; analysis: Analysis },
+  texts: KnownTexts,
 ): KnownTask {
-  texts.set(fields.key, fields.text);
-  return new StoredTask(
-    fields.key,
-    fields.task,
-    fields.refs,
-    fields.repository,
-    fields.order,
-    texts,
-  );
+  const handle = texts.add(fields.key, fields.text, fields.analysis);
+  return new StoredTask(fields, handle, texts);
+}
+
+/** Frees what `storedTask` kept for a known task (its packed analysis, its cached text). */
+export function releaseStoredTask(task: KnownTask, texts: KnownTexts): void {
+  if (task instanceof StoredTask) texts.release(task.key, task.handle);
 }
