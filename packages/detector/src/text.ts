@@ -222,6 +222,8 @@ export interface Analysis {
   readonly titleEnd: number;
   /** The identifiers of all fields, each once, in order met. */
   readonly identifiers: readonly string[];
+  /** `termOf` of each token, when known already (a packed analysis keeps it per word). */
+  readonly tokenTerms?: readonly (string | undefined)[];
 }
 
 /** Splits title, description and keywords (each a field: a phrase never spans two). */
@@ -267,7 +269,7 @@ class TokenizedTaskText implements TaskText {
 
   constructor(task: TaskContext, analysis: Analysis) {
     this.task = task;
-    const { tokens, fieldEnds, titleEnd } = analysis;
+    const { tokens, fieldEnds, titleEnd, tokenTerms } = analysis;
     const terms = new Set<string>();
     const titleTerms = new Set<string>();
     const titlePhrases = new Set<string>();
@@ -277,7 +279,7 @@ class TokenizedTaskText implements TaskText {
       const title = end <= titleEnd;
       let previous: string | undefined;
       for (let i = start; i < end; i++) {
-        const term = termOf(tokens[i]!);
+        const term = tokenTerms === undefined ? termOf(tokens[i]!) : tokenTerms[i];
         if (term !== undefined) {
           terms.add(term);
           if (title) titleTerms.add(term);

@@ -1,3 +1,4 @@
+import { termOf } from '../analysis.js';
 import type { Analysis } from '../text.js';
 
 /**
@@ -14,6 +15,8 @@ import type { Analysis } from '../text.js';
 export class PackedTexts {
   readonly #ids = new Map<string, number>();
   #words: (string | undefined)[] = [];
+  /** `termOf` of each word (null: none), found when the word is first used. */
+  #terms: (string | null | undefined)[] = [];
   #uses = new Uint32Array(1024);
   readonly #freeIds: number[] = [];
   readonly #bytes = new ByteArena();
@@ -69,7 +72,12 @@ export class PackedTexts {
       fieldEnds[i] = previous;
     }
     const tokens = new Array<string>(tokenCount);
-    for (let i = 0; i < tokenCount; i++) tokens[i] = words[reader.next()]!;
+    const tokenTerms = new Array<string | undefined>(tokenCount);
+    for (let i = 0; i < tokenCount; i++) {
+      const id = reader.next();
+      tokens[i] = words[id]!;
+      tokenTerms[i] = this.#terms[id] ?? undefined;
+    }
     const compounds = new Array<string>(compoundCount);
     const compoundAt = new Array<number>(compoundCount);
     previous = 0;
@@ -80,7 +88,7 @@ export class PackedTexts {
     }
     const identifiers = new Array<string>(identifierCount);
     for (let i = 0; i < identifierCount; i++) identifiers[i] = words[reader.next()]!;
-    return { tokens, compounds, compoundAt, fieldEnds, titleEnd, identifiers };
+    return { tokens, compounds, compoundAt, fieldEnds, titleEnd, identifiers, tokenTerms };
   }
 
   /** Frees a packed analysis (its words go when no other text uses them). */
@@ -122,6 +130,7 @@ export class PackedTexts {
       }
       this.#ids.set(word, id);
       this.#words[id] = word;
+      this.#terms[id] = termOf(word) ?? null;
     }
     this.#uses[id]! += 1;
     return id;
@@ -132,6 +141,7 @@ export class PackedTexts {
     if (this.#uses[id] === 0) {
       this.#ids.delete(this.#words[id]!);
       this.#words[id] = undefined;
+      this.#terms[id] = undefined;
       this.#freeIds.push(id);
     }
   }
