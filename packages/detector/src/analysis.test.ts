@@ -96,6 +96,24 @@ describe('identifiersOf', () => {
     );
     expect(ids('OTLP and API and Gauge')).toEqual([]);
   });
+
+  it('finds in ASCII text, without regexes, what the Unicode regexes find, in the same order', () => {
+    // A non-ASCII word at the end sends the whole text through the regexes; it adds no identifier.
+    const viaRegexes = (s: string) => [...identifiersOf(`${s} é`)];
+    const ascii = fc.string({
+      unit: fc.constantFrom(...'aAbBzZ019_-.#: \t\nJw()'.split('')),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(ascii, (s) => {
+        expect([...identifiersOf(s)]).toEqual(viaRegexes(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['Span.AddLink()', 'session. note: OTEL_SDK_DISABLED.', 'aB a1B ABc x::Y:']) {
+      expect([...identifiersOf(s)]).toEqual(viaRegexes(s));
+    }
+  });
 });
 
 describe('TaskText analysis', () => {

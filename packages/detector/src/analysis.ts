@@ -232,11 +232,71 @@ function codeWord(word: string): boolean {
  */
 export function identifiersOf(text: string): Set<string> {
   const found = new Set<string>();
+  if (isAscii(text)) {
+    addAsciiIdentifiers(text, found);
+    return found;
+  }
   // most words are plain: only pieces with a separator or an inner capital are looked into
   for (const piece of text.split(/\s+/u)) {
     if (MAYBE_CODE.test(withoutFinalStops(piece))) addIdentifiers(piece, found);
   }
   return found;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** ASCII white space, what `\s` matches below 0x80: tab, line feed, vertical tab, form feed, carriage return, space. */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+const isLower = (code: number) => code >= 97 && code <= 122;
+const isUpper = (code: number) => code >= 65 && code <= 90;
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * `identifiersOf` for ASCII text without splitting it or testing each piece with a regex: the
+ * same pieces (runs between white space) are looked into, when MAYBE_CODE would match the
+ * piece without its final stops (a separator `_ # . : -`, a lower-case letter then digits then
+ * a capital, or two capitals then a lower-case letter).
+ */
+function addAsciiIdentifiers(text: string, found: Set<string>): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isSpace(text.charCodeAt(i))) i++;
+    let end = i;
+    while (end > start && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 58)) {
+      end--;
+    }
+    if (asciiMaybeCode(text, start, end)) addIdentifiers(text.slice(start, i), found);
+  }
+}
+
+function asciiMaybeCode(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const code = text.charCodeAt(k);
+    if (code === 95 || code === 35 || code === 46 || code === 58 || code === 45) return true;
+    if (isLower(code)) {
+      let j = k + 1;
+      while (j < end && isDigit(text.charCodeAt(j))) j++;
+      if (j < end && isUpper(text.charCodeAt(j))) return true;
+    } else if (
+      isUpper(code) &&
+      k + 2 < end &&
+      isUpper(text.charCodeAt(k + 1)) &&
+      isLower(text.charCodeAt(k + 2))
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**

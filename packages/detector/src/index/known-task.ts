@@ -97,11 +97,7 @@ class StoredTask implements KnownTask {
   readonly handle: number;
   readonly #texts: KnownTexts;
 
-  constructor(
-    fields: Omit<KnownTask, 'text'>,
-    handle: number,
-    texts: KnownTexts,
-  ) {
+  constructor(fields: Omit<KnownTask, 'text'>, handle: number, texts: KnownTexts) {
     this.key = fields.key;
     this.task = fields.task;
     this.refs = fields.refs.length === 0 ? NO_REFERENCES : fields.refs;
