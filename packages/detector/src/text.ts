@@ -265,7 +265,6 @@ class TokenizedTaskText implements TaskText {
   #joined: string | undefined;
   /** Where each field's tokens end (fields without tokens left out). */
   readonly #fieldEnds: ArrayLike<number>;
-  #sorted: string[] | undefined;
 
   constructor(task: TaskContext, analysis: Analysis) {
     this.task = task;
@@ -343,17 +342,10 @@ class TokenizedTaskText implements TaskText {
   hasPrefix(prefix: string): boolean {
     const p = prefix.toLowerCase();
     if (p === '') return false;
-    // Binary search over the sorted words: the first word >= prefix starts with it if any does.
-    this.#sorted ??= [...this.words].sort();
-    const sorted = this.#sorted;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < p) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < sorted.length && sorted[lo]!.startsWith(p);
+    // A scan of a few dozen words: rules ask a handful of prefixes per text, so sorting the
+    // words for a binary search costs more than it saves.
+    for (const word of this.words) if (word.startsWith(p)) return true;
+    return false;
   }
 }
 
