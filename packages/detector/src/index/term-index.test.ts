@@ -5,10 +5,10 @@ import { countedTerms } from '../corpus.js';
 import { normalizeRepository, referencesOf } from '../cross-reference.js';
 import { allKnownTasks, DependencyDetector, type KnownTask } from '../detector.js';
 import { taskKey } from '../evaluate.js';
-import { taskText } from '../text.js';
+import { analyse, taskText } from '../text.js';
 import { BlockArena } from './block-arena.js';
 import { InvalidIndexOptionError } from './errors.js';
-import { storedTask, TextCache } from './known-task.js';
+import { KnownTexts, releaseStoredTask, storedTask, TextCache } from './known-task.js';
 import { TermIndex } from './term-index.js';
 
 let order = 0;
@@ -22,16 +22,18 @@ function known(id: number, repository: string, title: string, description = ''):
     keywords: [],
     agentId: `agent-${id}`,
   };
+  const analysis = analyse(task);
   return storedTask(
     {
       key: taskKey(task),
       task,
-      text: taskText(task),
+      text: taskText(task, analysis),
+      analysis,
       refs: referencesOf(task),
       repository: normalizeRepository(task.repository),
       order: order++,
     },
-    new TextCache(8),
+    new KnownTexts(8),
   );
 }
 
@@ -236,23 +238,38 @@ describe('BlockArena', () => {
   });
 });
 
-describe('TextCache', () => {
-  it('keeps the most recently used texts, analyses the others again', () => {
+describe('KnownTexts', () => {
+  const store = (task: KnownTask, texts: KnownTexts) =>
+    storedTask({ ...task, text: task.text, analysis: analyse(task.task) }, texts);
+
+  it('keeps the most recently used texts, makes the others again from their packed analysis', () => {
     const [a, b, c] = [1, 2, 3].map((i) => known(i, 'org/a', `word${i}`));
-    const texts = new TextCache(2);
-    const sa = storedTask({ ...a!, text: a!.text }, texts);
+    const texts = new KnownTexts(2);
+    const sa = store(a!, texts);
     const first = sa.text;
-    storedTask({ ...b!, text: b!.text }, texts);
+    store(b!, texts);
     expect(sa.text).toBe(first); // still cached, now the most recent
-    storedTask({ ...c!, text: c!.text }, texts);
-    expect(texts.size).toBe(2);
+    store(c!, texts);
     expect(sa.text).toBe(first);
-    const sb = storedTask({ ...b!, text: b!.text }, texts);
-    texts.delete(sb.key);
-    const again = sb.text; // evicted: analysed again from the task
-    expect(again.has('word2')).toBe(true);
-    // a text analysed again is not cached (it would only push out a recent one)
-    expect(texts.size).toBe(1);
-    expect(sb.text).not.toBe(again);
+    const sb = store(b!, texts); // pushes c out of the cache of two
+    const sc = store(c!, texts);
+    releaseStoredTask(sc, texts);
+    const unpacked = known(3, 'org/a', 'word3');
+    const again = store(unpacked, texts);
+    releaseStoredTask(sa, texts);
+    // sb is still known: its text comes from the cache or its packed analysis, the same words
+    expect([...sb.text.words]).toEqual(['word2', 'word', '2']);
+    expect([...again.text.words]).toEqual(['word3', 'word', '3']);
+    expect(texts.packed.vocabularySize).toBe(5); // word2, word, 2, word3, 3
+  });
+
+  it('the cache alone is an LRU of TaskTexts', () => {
+    const cache = new TextCache(1);
+    const [a, b] = [1, 2].map((i) => known(i, 'org/a', `word${i}`));
+    cache.set(a!.key, a!.text);
+    cache.set(b!.key, b!.text);
+    expect(cache.size).toBe(1);
+    expect(cache.get(a!.key, a!.task)).toBeUndefined();
+    expect(cache.get(b!.key, b!.task)).toBeDefined();
   });
 });
