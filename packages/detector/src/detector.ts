@@ -13,12 +13,11 @@ import { corpusOf, DocumentFrequencies } from './corpus.js';
 import { normalizeRepository, type Reference } from './cross-reference.js';
 import type { RuleFailedError } from './errors.js';
 import {
-  bestVerdict,
+  bestMatch,
   checkRule,
   DEFAULT_CONFIDENCE,
   type EvaluationOptions,
   type Explanation,
-  evaluate,
   explainPrepared,
   type Prepared,
   packEntries,
@@ -179,15 +178,12 @@ export class DependencyDetector implements Detector {
     const detectedAt = this.#clock.now();
     for (const other of this.#candidates.candidates(known)) {
       if (other.key === key || other.repository === known.repository) continue;
-      // the candidate's text is read once (from the cache, or analysed again) for every rule
+      // the candidate's text is read once (from the cache, or made again from its packed
+      // analysis) for every rule
       const candidate: Prepared = { task: other.task, text: other.text, refs: other.refs };
       const otherFirst = other.order < known.order;
       const [earlier, later] = otherFirst ? [candidate, prepared] : [prepared, candidate];
-      const best = bestVerdict(
-        evaluate(this.#rules, earlier, later, this.#options, stats, (error, entry) =>
-          this.#count(error, entry),
-        ),
-      );
+      const best = bestMatch(this.#rules, earlier, later, this.#options, stats, this.#onFailure);
       if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
       const [earlierKey, laterKey] = otherFirst ? [other.key, key] : [key, other.key];
       const reportKey = `${earlierKey}\u0001${laterKey}\u0001${best.rule}`;
@@ -319,6 +315,9 @@ export class DependencyDetector implements Detector {
   #names(): Set<string> {
     return new Set(this.#rules.map((e) => e.rule.name));
   }
+
+  readonly #onFailure = (error: RuleFailedError, entry: RuleEntry): void =>
+    this.#count(error, entry);
 
   #count(error: RuleFailedError, entry: RuleEntry): void {
     const current = this.#errors.get(entry.rule.name);

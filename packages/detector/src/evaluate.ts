@@ -82,58 +82,103 @@ export function evaluate(
 ): RuleVerdict[] {
   const verdicts: RuleVerdict[] = [];
   if (options.crossReferences) {
-    const match = crossReference(a.task, b.task, a.refs, b.refs);
-    if (match) {
-      const { references, signals, ...rest } = match;
-      verdicts.push({
-        rule: EXPLICIT_REFERENCE,
-        matched: true,
-        ...rest,
-        evidence: { a: [], b: [], references, signals },
-      });
-    } else {
-      verdicts.push({ rule: EXPLICIT_REFERENCE, matched: false });
-    }
+    verdicts.push(referenceVerdict(a, b) ?? { rule: EXPLICIT_REFERENCE, matched: false });
   }
   for (const entry of rules) {
-    const base: RuleVerdict = { rule: entry.rule.name, matched: false };
-    if (entry.pack !== undefined) base.pack = entry.pack;
-    let failure: RuleFailedError | undefined;
-    try {
-      const result: unknown = entry.rule.validate(a.text, b.text, corpus);
-      const checked = checkMatch(result, options.defaultConfidence);
-      if (typeof checked === 'string') {
-        failure = new RuleFailedError(entry.rule.name, checked);
-      } else if (checked) {
-        verdicts.push({
-          ...base,
-          matched: true,
-          reason: checked.reason || entry.rule.description,
-          confidence: checked.confidence,
-          ...(checked.first ? { first: checked.first } : {}),
-          evidence: checked.evidence,
-        });
-        continue;
-      }
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      failure = new RuleFailedError(entry.rule.name, `validator threw: ${message}`, error);
-    }
-    if (failure) {
-      onError?.(failure, entry);
-      verdicts.push({ ...base, error: failure.message });
+    const judged = judge(entry, a, b, options, corpus);
+    if (judged instanceof RuleFailedError) {
+      onError?.(judged, entry);
+      verdicts.push({ ...baseVerdict(entry), error: judged.message });
+    } else if (judged) {
+      verdicts.push(matchVerdict(entry, judged));
     } else {
-      verdicts.push(base);
+      verdicts.push(baseVerdict(entry));
     }
   }
   return verdicts;
 }
 
-interface CheckedMatch {
+/**
+ * The verdict the detector reports for (a, b), as `bestVerdict(evaluate(...))` gives it, without
+ * making a verdict for every rule: every rule is asked and every failure reported the same, and
+ * a match becomes a verdict only when it is the best so far.
+ */
+export function bestMatch(
+  rules: readonly RuleEntry[],
+  a: Prepared,
+  b: Prepared,
+  options: EvaluationOptions,
+  corpus: CorpusStats,
+  onError?: (error: RuleFailedError, entry: RuleEntry) => void,
+): RuleVerdict | undefined {
+  let best = options.crossReferences ? referenceVerdict(a, b) : undefined;
+  for (const entry of rules) {
+    const judged = judge(entry, a, b, options, corpus);
+    if (judged instanceof RuleFailedError) onError?.(judged, entry);
+    // a later match wins only with a higher confidence (ties go to the earlier one)
+    else if (judged && (!best || judged.confidence > (best.confidence ?? 0))) {
+      // the evidence is copied as the rule gave it, before any other rule runs
+      best = matchVerdict(entry, judged);
+    }
+  }
+  return best;
+}
+
+/** The built-in explicit-reference check's verdict for (a, b), undefined when it does not match. */
+function referenceVerdict(a: Prepared, b: Prepared): RuleVerdict | undefined {
+  const match = crossReference(a.task, b.task, a.refs, b.refs);
+  if (!match) return undefined;
+  const { references, signals, ...rest } = match;
+  return {
+    rule: EXPLICIT_REFERENCE,
+    matched: true,
+    ...rest,
+    evidence: { a: [], b: [], references, signals },
+  };
+}
+
+/** A rule's answer, checked: a match (its evidence not yet copied), null, or why it failed. */
+interface Judged {
   reason: string;
   confidence: number;
   first?: 'a' | 'b';
-  evidence: VerdictEvidence;
+  evidence: unknown;
+}
+
+/** Asks one rule about (a, b); never throws. */
+function judge(
+  entry: RuleEntry,
+  a: Prepared,
+  b: Prepared,
+  options: EvaluationOptions,
+  corpus: CorpusStats,
+): Judged | null | RuleFailedError {
+  try {
+    const result: unknown = entry.rule.validate(a.text, b.text, corpus);
+    const checked = checkMatch(result, options.defaultConfidence);
+    if (typeof checked === 'string') return new RuleFailedError(entry.rule.name, checked);
+    return checked;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new RuleFailedError(entry.rule.name, `validator threw: ${message}`, error);
+  }
+}
+
+function baseVerdict(entry: RuleEntry): RuleVerdict {
+  const base: RuleVerdict = { rule: entry.rule.name, matched: false };
+  if (entry.pack !== undefined) base.pack = entry.pack;
+  return base;
+}
+
+function matchVerdict(entry: RuleEntry, judged: Judged): RuleVerdict {
+  return {
+    ...baseVerdict(entry),
+    matched: true,
+    reason: judged.reason || entry.rule.description,
+    confidence: judged.confidence,
+    ...(judged.first ? { first: judged.first } : {}),
+    evidence: evidenceOf(judged.evidence),
+  };
 }
 
 /** The strings of a rule's evidence list (anything else in it is dropped). */
@@ -141,8 +186,23 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/** A rule's evidence as a verdict carries it: string lists only, no references. */
+function evidenceOf(value: unknown): VerdictEvidence {
+  const given = (typeof value === 'object' && value !== null ? value : {}) as {
+    a?: unknown;
+    b?: unknown;
+    signals?: unknown;
+  };
+  return {
+    a: strings(given.a),
+    b: strings(given.b),
+    references: [],
+    signals: strings(given.signals),
+  };
+}
+
 /** A match with its confidence settled, null for no match, or why the value is not a match. */
-function checkMatch(value: unknown, defaultConfidence: number): CheckedMatch | null | string {
+function checkMatch(value: unknown, defaultConfidence: number): Judged | null | string {
   if (value === null || value === undefined || value === false) return null;
   if (typeof value !== 'object') return `returned ${typeof value}, expected a match or null`;
   const m = value as {
@@ -162,20 +222,9 @@ function checkMatch(value: unknown, defaultConfidence: number): CheckedMatch | n
   if (m.first !== undefined && m.first !== 'a' && m.first !== 'b') {
     return `returned first ${JSON.stringify(m.first)}, expected "a" or "b"`;
   }
-  const given = (typeof m.evidence === 'object' && m.evidence !== null ? m.evidence : {}) as {
-    a?: unknown;
-    b?: unknown;
-    signals?: unknown;
-  };
-  const evidence: VerdictEvidence = {
-    a: strings(given.a),
-    b: strings(given.b),
-    references: [],
-    signals: strings(given.signals),
-  };
   return m.first
-    ? { reason: m.reason, confidence, first: m.first, evidence }
-    : { reason: m.reason, confidence, evidence };
+    ? { reason: m.reason, confidence, first: m.first, evidence: m.evidence }
+    : { reason: m.reason, confidence, evidence: m.evidence };
 }
 
 /**

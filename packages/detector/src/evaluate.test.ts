@@ -1,0 +1,67 @@
+import type { DependencyRule, TaskContext } from '@chorale/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { corpusOf } from './corpus.js';
+import { bestMatch, bestVerdict, evaluate, prepare, type RuleEntry } from './evaluate.js';
+
+function task(id: number, repository: string, title: string): TaskContext {
+  return {
+    taskId: id,
+    projectId: 1,
+    repository,
+    title,
+    description: '',
+    keywords: [],
+    agentId: 'a',
+  };
+}
+
+/** A rule that answers what it is told: a confidence, null, a bad value, or a throw. */
+function rule(name: string, answer: number | null | 'bad' | 'throw'): DependencyRule {
+  return {
+    name,
+    description: name,
+    keywords: [],
+    validate: () => {
+      if (answer === 'throw') throw new Error('boom');
+      if (answer === 'bad') return { confidence: 0.5 } as never;
+      if (answer === null) return null;
+      return { reason: name, confidence: answer, evidence: { a: [name], signals: [`${name}!`] } };
+    },
+  };
+}
+
+describe('bestMatch', () => {
+  const options = { defaultConfidence: 0.7, crossReferences: true };
+  const answer = fc.oneof(
+    fc.constantFrom(null, 'bad' as const, 'throw' as const),
+    fc.constantFrom(0, 0.5, 0.8, 0.95, 1),
+  );
+
+  it('reports what bestVerdict(evaluate(...)) reports, and the same failures', () => {
+    fc.assert(
+      fc.property(fc.array(answer, { maxLength: 6 }), fc.boolean(), (answers, cites) => {
+        const entries: RuleEntry[] = answers.map((x, i) => ({ rule: rule(`R${i}`, x), pack: 'p' }));
+        const a = prepare(task(1, 'org/a', 'first'));
+        const b = prepare(task(2, 'org/b', cites ? 'after org/a#1' : 'second'));
+        const corpus = corpusOf([a.text, b.text]);
+        const failures: [string[], string[]] = [[], []];
+        const all = evaluate(entries, a, b, options, corpus, (e) => failures[0].push(e.message));
+        const best = bestMatch(entries, a, b, options, corpus, (e) => failures[1].push(e.message));
+        expect(best).toEqual(bestVerdict(all));
+        expect(failures[1]).toEqual(failures[0]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the earlier of two equal matches and copies the winner’s evidence', () => {
+    const entries: RuleEntry[] = [rule('A', 0.8), rule('B', 0.8), rule('C', 'throw')].map((r) => ({
+      rule: r,
+    }));
+    const a = prepare(task(1, 'org/a', 'first'));
+    const b = prepare(task(2, 'org/b', 'second'));
+    const best = bestMatch(entries, a, b, options, corpusOf([a.text, b.text]));
+    expect(best).toMatchObject({ rule: 'A', confidence: 0.8, evidence: { a: ['A'], b: [] } });
+  });
+});
