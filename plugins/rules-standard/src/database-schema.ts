@@ -2,8 +2,8 @@ import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
   hasAny,
-  hasAnyPhrase,
   type Overlap,
+  Phrases,
   perText,
   present,
   stems,
@@ -39,12 +39,10 @@ const DB_WORDS = [
   'orm',
 ];
 /** `model` alone is too many things (an ML model, a view model); these phrases are a data model. */
-const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'];
+const DB_PHRASES = new Phrases(['data model', 'database model', 'foreign key', 'primary key']);
 const VOCABULARY = stems([...DB_WORDS, 'model', 'models', 'data']);
 
-const dbWork = perText(
-  (t: TaskText): boolean => hasAny(t, DB_WORDS) || hasAnyPhrase(t, DB_PHRASES),
-);
+const dbWork = perText((t: TaskText): boolean => hasAny(t, DB_WORDS) || DB_PHRASES.anyIn(t));
 
 /** A subject specific enough to tie a schema change to a service: a compound or a longer word. */
 function specific(subject: string): boolean {

@@ -2,8 +2,9 @@ import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
   hasAny,
-  hasAnyPhrase,
+  hasAnyPrefix,
   type Overlap,
+  Phrases,
   perText,
   present,
   stems,
@@ -16,7 +17,7 @@ import {
  * both about encryption) are linked more surely than two tasks that merely say "security".
  * Every form of auth is a word of its own: "author" and "authority" are not among them.
  */
-const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: string[] }> = {
+const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: Phrases }> = {
   auth: {
     words: [
       'auth',
@@ -45,7 +46,7 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: st
     ],
     // authenticate, authenticated, authentication, authenticator; authorize, authorization
     stems: ['authenticat', 'authoriz', 'authoris'],
-    phrases: [
+    phrases: new Phrases([
       'access token',
       'refresh token',
       'bearer token',
@@ -53,7 +54,7 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: st
       'id token',
       'api token',
       'api key',
-    ],
+    ]),
   },
   crypto: {
     words: [
@@ -108,8 +109,8 @@ const families = perText((t: TaskText): ReadonlySet<string> => {
   for (const [name, family] of FAMILY_ENTRIES) {
     if (
       hasAny(t, family.words) ||
-      (family.stems ?? []).some((s) => t.hasPrefix(s)) ||
-      hasAnyPhrase(t, family.phrases ?? [])
+      (family.stems !== undefined && hasAnyPrefix(t, family.stems)) ||
+      (family.phrases?.anyIn(t) ?? false)
     ) {
       found.add(name);
     }

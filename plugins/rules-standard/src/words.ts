@@ -1,5 +1,5 @@
 import type { CorpusStats, TaskText } from '@chorale/core';
-import { stem } from '@chorale/detector';
+import { phraseTokens, stem } from '@chorale/detector';
 
 /**
  * The words of `list` the text has. The list is of lower-case words (a rule's vocabulary), looked
@@ -17,15 +17,54 @@ export function hasAny(text: TaskText, list: Iterable<string>): boolean {
   return false;
 }
 
-/** Whether the text has one of these phrases (several words next to each other). */
-export function hasAnyPhrase(text: TaskText, phrases: Iterable<string>): boolean {
-  for (const phrase of phrases) if (text.hasPhrase(phrase)) return true;
-  return false;
+/**
+ * Phrases a rule looks for (several words next to each other), each with its first word: a text
+ * without that word cannot have the phrase, and most texts have none of a rule's phrases, so a
+ * look-up in `text.words` answers for most texts.
+ */
+export class Phrases {
+  readonly list: readonly string[];
+  readonly #firstWords: readonly (string | undefined)[];
+
+  constructor(list: readonly string[]) {
+    this.list = list;
+    // the words `text.hasPhrase` splits the phrase into
+    this.#firstWords = list.map((phrase) => phraseTokens(phrase)[0]);
+  }
+
+  /** Whether the text has this phrase of the list (as `text.hasPhrase`). */
+  in(text: TaskText, i: number): boolean {
+    const first = this.#firstWords[i];
+    return first !== undefined && text.words.has(first) && text.hasPhrase(this.list[i]!);
+  }
+
+  /** Whether the text has one of the phrases. */
+  anyIn(text: TaskText): boolean {
+    for (let i = 0; i < this.list.length; i++) if (this.in(text, i)) return true;
+    return false;
+  }
+
+  /** The phrases the text has, in list order. */
+  foundIn(text: TaskText): string[] {
+    return this.list.filter((_, i) => this.in(text, i));
+  }
+
+  /** Whether both texts have one same phrase. */
+  inBoth(a: TaskText, b: TaskText): boolean {
+    for (let i = 0; i < this.list.length; i++) if (this.in(a, i) && this.in(b, i)) return true;
+    return false;
+  }
 }
 
-/** Whether the text has a word starting with one of these stems. */
-export function hasAnyPrefix(text: TaskText, stems: Iterable<string>): boolean {
-  for (const stem of stems) if (text.hasPrefix(stem)) return true;
+/**
+ * Whether the text has a word starting with one of these lower-case stems (as `text.hasPrefix`,
+ * which sorts the text's words when first asked: one pass over them costs less for a text
+ * asked a few stems once).
+ */
+export function hasAnyPrefix(text: TaskText, stems: readonly string[]): boolean {
+  for (const word of text.words) {
+    for (const stem of stems) if (word.startsWith(stem)) return true;
+  }
   return false;
 }
 
@@ -84,8 +123,15 @@ const VERSION = /(?<![\p{L}\p{N}.])v?(\d+(?:\.\d+)+)(?![\p{N}])/gu;
 
 /** The version numbers of a text (`v1.2.0` → `1.2.0`). */
 export function versions(text: unknown): Set<string> {
-  if (typeof text !== 'string' || !/\d/.test(text)) return new Set();
-  return new Set(cached(VERSIONS, text, versionsOf));
+  return new Set(versionsIn(text));
+}
+
+const NO_VERSIONS: ReadonlySet<string> = new Set();
+
+/** `versions`, not to be changed: the same set for the same text. */
+function versionsIn(text: unknown): ReadonlySet<string> {
+  if (typeof text !== 'string' || !/\d/.test(text)) return NO_VERSIONS;
+  return cached(VERSIONS, text, versionsOf);
 }
 
 function versionsOf(text: string): Set<string> {
@@ -478,7 +524,7 @@ function sharesAny(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
 }
 
 /** The versions a title names, kept per text. */
-const titleVersions = perText((t: TaskText): ReadonlySet<string> => versions(t.task.title));
+const titleVersions = perText((t: TaskText): ReadonlySet<string> => versionsIn(t.task.title));
 
 /** The last pair asked (the rules of one pair are evaluated one after the other). */
 let lastShared: SharedSubject | undefined;
