@@ -5,15 +5,17 @@ import {
   hasAnyPrefix,
   type Overlap,
   Phrases,
+  PrefixList,
   perText,
   present,
   stems,
   subjectGate,
   subjectOverlap,
+  WordList,
 } from './words.js';
 
 /** Words of configuration. */
-const CONFIG_WORDS = [
+const CONFIG_WORDS = new WordList([
   'config',
   'configs',
   'configuration',
@@ -33,7 +35,7 @@ const CONFIG_WORDS = [
   'flags',
   'toggle',
   'toggles',
-];
+]);
 /** Kinds of configuration specific enough that both tasks naming one is a link in itself. */
 const CONFIG_PHRASES = new Phrases([
   'feature flag',
@@ -45,7 +47,7 @@ const CONFIG_PHRASES = new Phrases([
   'command line flag',
 ]);
 /** Introducing a setting (goes first) versus reading it. */
-const INTRODUCE_WORDS = [
+const INTRODUCE_WORDS = new WordList([
   'add',
   'adds',
   'introduce',
@@ -56,9 +58,9 @@ const INTRODUCE_WORDS = [
   'creates',
   'expose',
   'new',
-];
-const READ_STEMS = ['implement'];
-const READ_WORDS = [
+]);
+const READ_STEMS = new PrefixList(['implement']);
+const READ_WORDS = new WordList([
   'consume',
   'consumes',
   'use',
@@ -75,7 +77,7 @@ const READ_WORDS = [
   'honor',
   'honors',
   'honour',
-];
+]);
 
 const VOCABULARY = stems([
   ...CONFIG_WORDS,

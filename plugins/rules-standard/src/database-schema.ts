@@ -9,10 +9,11 @@ import {
   stems,
   subjectGate,
   subjectOverlap,
+  WordList,
 } from './words.js';
 
 /** Words of changing the schema itself: such a task goes before the tasks that use it. */
-const SCHEMA_CHANGE = [
+const SCHEMA_CHANGE = new WordList([
   'schema',
   'schemas',
   'migration',
@@ -23,9 +24,9 @@ const SCHEMA_CHANGE = [
   'column',
   'columns',
   'ddl',
-];
+]);
 /** Words of database work: changing the schema, or naming the database itself. */
-const DB_WORDS = [
+const DB_WORDS = new WordList([
   ...SCHEMA_CHANGE,
   'database',
   'databases',
@@ -37,7 +38,7 @@ const DB_WORDS = [
   'sqlite',
   'mongodb',
   'orm',
-];
+]);
 /** `model` alone is too many things (an ML model, a view model); these phrases are a data model. */
 const DB_PHRASES = new Phrases(['data model', 'database model', 'foreign key', 'primary key']);
 const VOCABULARY = stems([...DB_WORDS, 'model', 'models', 'data']);

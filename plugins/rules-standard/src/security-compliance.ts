@@ -5,11 +5,13 @@ import {
   hasAnyPrefix,
   type Overlap,
   Phrases,
+  PrefixList,
   perText,
   present,
   stems,
   subjectGate,
   subjectOverlap,
+  WordList,
 } from './words.js';
 
 /**
@@ -17,9 +19,9 @@ import {
  * both about encryption) are linked more surely than two tasks that merely say "security".
  * Every form of auth is a word of its own: "author" and "authority" are not among them.
  */
-const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: Phrases }> = {
+const FAMILIES: Record<string, { words: WordList; stems?: PrefixList; phrases?: Phrases }> = {
   auth: {
-    words: [
+    words: new WordList([
       'auth',
       'authn',
       'authz',
@@ -43,9 +45,9 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: Ph
       'rbac',
       'acl',
       'acls',
-    ],
+    ]),
     // authenticate, authenticated, authentication, authenticator; authorize, authorization
-    stems: ['authenticat', 'authoriz', 'authoris'],
+    stems: new PrefixList(['authenticat', 'authoriz', 'authoris']),
     phrases: new Phrases([
       'access token',
       'refresh token',
@@ -57,7 +59,7 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: Ph
     ]),
   },
   crypto: {
-    words: [
+    words: new WordList([
       'tls',
       'ssl',
       'mtls',
@@ -68,11 +70,11 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: Ph
       'certs',
       'cipher',
       'hmac',
-    ],
-    stems: ['encrypt', 'decrypt'],
+    ]),
+    stems: new PrefixList(['encrypt', 'decrypt']),
   },
   vulnerability: {
-    words: [
+    words: new WordList([
       'vulnerability',
       'vulnerabilities',
       'cve',
@@ -81,18 +83,18 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: Ph
       'exploit',
       'sanitize',
       'sanitise',
-    ],
+    ]),
   },
 };
 const FAMILY_ENTRIES = Object.entries(FAMILIES);
 
 /** Security words that belong to no family: evidence, but not of the same concern. */
-const GENERIC = ['security', 'secure', 'secret', 'secrets', 'compliance'];
+const GENERIC = new WordList(['security', 'secure', 'secret', 'secrets', 'compliance']);
 /** `token` alone may be a lexer's; it counts with another security word or in a phrase above. */
 const WEAK = ['token', 'tokens'];
 
 const VOCABULARY = stems([
-  ...Object.values(FAMILIES).flatMap((f) => f.words),
+  ...Object.values(FAMILIES).flatMap((f) => [...f.words]),
   ...GENERIC,
   ...WEAK,
   'authentication',

@@ -2,70 +2,136 @@ import type { CorpusStats, TaskText } from '@chorale/core';
 import { phraseTokens, stem } from '@chorale/detector';
 
 /**
- * The words of `list` the text has. The list is of lower-case words (a rule's vocabulary), looked
- * up in `text.words` as they are (what `text.has` does after lower-casing them).
+ * Every word and word beginning the rules look for (their `WordList`s, `PrefixList`s and their
+ * `Phrases`' first words). A text's words are looked up here once (`listedWords`); a rule's
+ * list then looks only at the few listed words a text has, not the text for each of its words
+ * (most candidates of a registration are texts seen once: every look-up is made for them).
  */
-export function present(text: TaskText, list: Iterable<string>): string[] {
+const LISTED_WORDS = new Set<string>();
+/** The listed prefixes by their first letter's code (most words start with none of them). */
+const LISTED_PREFIXES = new Map<number, string[]>();
+/** Changes whenever a list is made: a text looked up before is looked up again. */
+let listedVersion = 0;
+
+function listWords(words: Iterable<string>): void {
+  for (const word of words) LISTED_WORDS.add(word);
+  listedVersion++;
+}
+
+/** The words of the text that are listed or start with a listed prefix. */
+function listedWords(text: TaskText): readonly string[] {
+  const scan = lastScanned(text);
+  return scan.version === listedVersion ? scan.words : scanWords(text).words;
+}
+
+const lastScanned = perText(scanWords);
+
+function scanWords(text: TaskText): { version: number; words: string[] } {
+  const words: string[] = [];
+  for (const word of text.words) {
+    const prefixes = LISTED_PREFIXES.get(word.charCodeAt(0));
+    if (LISTED_WORDS.has(word) || (prefixes && startsWithAny(word, prefixes))) words.push(word);
+  }
+  return { version: listedVersion, words };
+}
+
+function startsWithAny(word: string, prefixes: readonly string[]): boolean {
+  for (const prefix of prefixes) if (word.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Lower-case words a rule looks for in `text.words` (`hasAny`, `present`); iterable in order. */
+export class WordList implements Iterable<string> {
+  readonly #words: readonly string[];
+  readonly #set: ReadonlySet<string>;
+
+  constructor(words: readonly string[]) {
+    this.#words = words;
+    this.#set = new Set(words);
+    listWords(words);
+  }
+
+  has(word: string): boolean {
+    return this.#set.has(word);
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.#words[Symbol.iterator]();
+  }
+}
+
+/** Whether the text has one of these words (a word of `text.words`, as `text.has` without lower-casing). */
+export function hasAny(text: TaskText, list: WordList): boolean {
+  for (const word of listedWords(text)) if (list.has(word)) return true;
+  return false;
+}
+
+/** The words of `list` the text has, in list order. */
+export function present(text: TaskText, list: WordList): string[] {
   const found: string[] = [];
   for (const word of list) if (text.words.has(word)) found.push(word);
   return found;
 }
 
-/** Whether the text has one of these lower-case words (as `present`; the first found ends the look-up). */
-export function hasAny(text: TaskText, list: Iterable<string>): boolean {
-  for (const word of list) if (text.words.has(word)) return true;
+/** Lower-case beginnings of words a rule looks for (`hasAnyPrefix`: `implement`, `authenticat`). */
+export class PrefixList {
+  readonly prefixes: readonly string[];
+
+  constructor(prefixes: readonly string[]) {
+    this.prefixes = prefixes;
+    for (const prefix of prefixes) {
+      const letter = prefix.charCodeAt(0);
+      const listed = LISTED_PREFIXES.get(letter) ?? [];
+      if (!listed.includes(prefix)) listed.push(prefix);
+      LISTED_PREFIXES.set(letter, listed);
+    }
+    listedVersion++;
+  }
+}
+
+/** Whether the text has a word starting with one of these prefixes (as `text.hasPrefix`). */
+export function hasAnyPrefix(text: TaskText, list: PrefixList): boolean {
+  for (const word of listedWords(text)) if (startsWithAny(word, list.prefixes)) return true;
   return false;
 }
 
-/**
- * Phrases a rule looks for (several words next to each other), each with its first word: a text
- * without that word cannot have the phrase, and most texts have none of a rule's phrases, so a
- * look-up in `text.words` answers for most texts.
- */
+/** Phrases a rule looks for (several words next to each other, as `text.hasPhrase` finds them). */
 export class Phrases {
   readonly list: readonly string[];
+  /** The first word of each: a text without it cannot have the phrase (most texts). */
   readonly #firstWords: readonly (string | undefined)[];
 
   constructor(list: readonly string[]) {
     this.list = list;
     // the words `text.hasPhrase` splits the phrase into
     this.#firstWords = list.map((phrase) => phraseTokens(phrase)[0]);
+    listWords(this.#firstWords.filter((word) => word !== undefined));
   }
 
-  /** Whether the text has this phrase of the list (as `text.hasPhrase`). */
-  in(text: TaskText, i: number): boolean {
+  /** Whether the text has the i-th phrase. */
+  #in(text: TaskText, i: number): boolean {
     const first = this.#firstWords[i];
-    return first !== undefined && text.words.has(first) && text.hasPhrase(this.list[i]!);
+    return (
+      first !== undefined && listedWords(text).includes(first) && text.hasPhrase(this.list[i]!)
+    );
   }
 
   /** Whether the text has one of the phrases. */
   anyIn(text: TaskText): boolean {
-    for (let i = 0; i < this.list.length; i++) if (this.in(text, i)) return true;
+    for (let i = 0; i < this.list.length; i++) if (this.#in(text, i)) return true;
     return false;
   }
 
   /** The phrases the text has, in list order. */
   foundIn(text: TaskText): string[] {
-    return this.list.filter((_, i) => this.in(text, i));
+    return this.list.filter((_, i) => this.#in(text, i));
   }
 
   /** Whether both texts have one same phrase. */
   inBoth(a: TaskText, b: TaskText): boolean {
-    for (let i = 0; i < this.list.length; i++) if (this.in(a, i) && this.in(b, i)) return true;
+    for (let i = 0; i < this.list.length; i++) if (this.#in(a, i) && this.#in(b, i)) return true;
     return false;
   }
-}
-
-/**
- * Whether the text has a word starting with one of these lower-case stems (as `text.hasPrefix`,
- * which sorts the text's words when first asked: one pass over them costs less for a text
- * asked a few stems once).
- */
-export function hasAnyPrefix(text: TaskText, stems: readonly string[]): boolean {
-  for (const word of text.words) {
-    for (const stem of stems) if (word.startsWith(stem)) return true;
-  }
-  return false;
 }
 
 /** Rounds a confidence to two decimals and keeps it in 0..1. */
@@ -130,7 +196,8 @@ const NO_VERSIONS: ReadonlySet<string> = new Set();
 
 /** `versions`, not to be changed: the same set for the same text. */
 function versionsIn(text: unknown): ReadonlySet<string> {
-  if (typeof text !== 'string' || !/\d/.test(text)) return NO_VERSIONS;
+  // every version has a digit, a dot and a digit (most titles have none)
+  if (typeof text !== 'string' || !/\d\.\d/.test(text)) return NO_VERSIONS;
   return cached(VERSIONS, text, versionsOf);
 }
 
@@ -264,6 +331,13 @@ interface Found {
   readonly inTitles: number;
   /** For a term: whether it counts as a repository name's. */
   readonly repositoryTerm: boolean;
+  /**
+   * Its evidence line and its words in a and b, made when a rule that matches first reads them
+   * (the rules of a pair share its shared things).
+   */
+  signal: string | undefined;
+  wordA: string | undefined;
+  wordB: string | undefined;
 }
 
 /** Whether a rule leaves this out: a term of its vocabulary, a phrase of two such terms. */
@@ -313,7 +387,10 @@ class WeighedOverlap implements Overlap {
 
   get signals(): string[] {
     if (this.#signals === undefined) {
-      this.#signals = this.#counted().map(signalOf);
+      this.#signals = this.#counted().map((f) => {
+        f.signal ??= signalOf(f);
+        return f.signal;
+      });
       if (this.#versionMismatch) {
         const { versionsA, versionsB } = this.#pair;
         this.#signals.push(
@@ -332,15 +409,19 @@ class WeighedOverlap implements Overlap {
 
   /** One side's words for the shared things, each once. */
   #words(side: 'a' | 'b'): string[] {
-    const pair = this.#pair;
-    const words = new Set<string>();
+    const words: string[] = [];
     for (const f of this.#counted()) {
-      if (f.kind === 'term') words.add(pair.surface(side, f.name));
-      else if (f.kind === 'phrase') {
-        words.add(`${pair.surface(side, f.first)} ${pair.surface(side, f.second)}`);
-      } else words.add(f.name);
+      let word: string;
+      if (side === 'a') {
+        f.wordA ??= this.#pair.wordOf(f, 'a');
+        word = f.wordA;
+      } else {
+        f.wordB ??= this.#pair.wordOf(f, 'b');
+        word = f.wordB;
+      }
+      if (!words.includes(word)) words.push(word);
     }
-    return [...words];
+    return words;
   }
 }
 
@@ -378,8 +459,8 @@ class SharedSubject {
   /** The N of `rarity`. */
   readonly #n: number;
   readonly #rarities = new Map<string, number>();
-  #rankedBoth: Found[] | undefined;
-  #rankedEither: Found[] | undefined;
+  #rankedBoth: readonly Found[] | undefined;
+  #rankedEither: readonly Found[] | undefined;
   #surfacesA: Map<string, string> | undefined;
   #surfacesB: Map<string, string> | undefined;
 
@@ -415,11 +496,9 @@ class SharedSubject {
       }
       this.phrases.push({ phrase, first, second });
     }
-    const names = new Set<string>();
     for (const id of sharedIds) {
       const name = id.replace(/[_-]+/g, '');
-      if (names.has(name)) continue;
-      names.add(name);
+      if (this.identifiers.some((other) => other.name === name)) continue;
       this.identifiers.push({ id, name });
     }
   }
@@ -446,10 +525,15 @@ class SharedSubject {
       );
       return this.#rankedBoth;
     }
-    this.#rankedEither ??= this.#weigh(
-      (term) => this.repositoryA.has(term) || this.repositoryB.has(term),
-    );
-    return this.#rankedEither;
+    if (this.#rankedEither === undefined) {
+      const inEither = (term: string) => this.repositoryA.has(term) || this.repositoryB.has(term);
+      // with no shared term or name in either repository name, both count every weight in full
+      const same =
+        !this.terms.some(({ term }) => inEither(term)) &&
+        !this.identifiers.some(({ name }) => inEither(name));
+      this.#rankedEither = same ? this.ranked('both') : this.#weigh(inEither);
+    }
+    return this.#rankedEither as readonly Found[];
   }
 
   #weigh(inRepository: (term: string) => boolean): Found[] {
@@ -471,6 +555,9 @@ class SharedSubject {
         second: term,
         inTitles,
         repositoryTerm,
+        signal: undefined,
+        wordA: undefined,
+        wordB: undefined,
       });
     }
     for (const { phrase, first, second } of this.phrases) {
@@ -484,6 +571,9 @@ class SharedSubject {
         second,
         inTitles: 0,
         repositoryTerm: false,
+        signal: undefined,
+        wordA: undefined,
+        wordB: undefined,
       });
     }
     for (const { id, name } of this.identifiers) {
@@ -495,10 +585,21 @@ class SharedSubject {
         second: id,
         inTitles: 0,
         repositoryTerm: false,
+        signal: undefined,
+        wordA: undefined,
+        wordB: undefined,
       });
     }
     // stable: equal weights keep the order above
     return found.sort((x, y) => y.weight - x.weight);
+  }
+
+  /** One side's word for a shared term, phrase or identifier. */
+  wordOf(f: Found, side: 'a' | 'b'): string {
+    if (f.kind === 'term') return this.surface(side, f.name);
+    if (f.kind === 'phrase')
+      return `${this.surface(side, f.first)} ${this.surface(side, f.second)}`;
+    return f.name;
   }
 
   /** A word of one side's text for a term (see `surface`), found once per pair. */
