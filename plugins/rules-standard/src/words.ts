@@ -9,7 +9,7 @@ import { phraseTokens, stem } from '@chorale/detector';
  */
 const LISTED_WORDS = new Set<string>();
 /** The listed prefixes by their first letter's code (most words start with none of them). */
-const LISTED_PREFIXES = new Map<number, string[]>();
+const LISTED_PREFIXES: (string[] | undefined)[] = [];
 /** Changes whenever a list is made: a text looked up before is looked up again. */
 let listedVersion = 0;
 
@@ -29,7 +29,7 @@ const lastScanned = perText(scanWords);
 function scanWords(text: TaskText): { version: number; words: string[] } {
   const words: string[] = [];
   for (const word of text.words) {
-    const prefixes = LISTED_PREFIXES.get(word.charCodeAt(0));
+    const prefixes = LISTED_PREFIXES[word.charCodeAt(0)];
     if (LISTED_WORDS.has(word) || (prefixes && startsWithAny(word, prefixes))) words.push(word);
   }
   return { version: listedVersion, words };
@@ -68,8 +68,9 @@ export function hasAny(text: TaskText, list: WordList): boolean {
 
 /** The words of `list` the text has, in list order. */
 export function present(text: TaskText, list: WordList): string[] {
+  const listed = listedWords(text);
   const found: string[] = [];
-  for (const word of list) if (text.words.has(word)) found.push(word);
+  if (listed.length > 0) for (const word of list) if (listed.includes(word)) found.push(word);
   return found;
 }
 
@@ -81,9 +82,9 @@ export class PrefixList {
     this.prefixes = prefixes;
     for (const prefix of prefixes) {
       const letter = prefix.charCodeAt(0);
-      const listed = LISTED_PREFIXES.get(letter) ?? [];
+      const listed = LISTED_PREFIXES[letter] ?? [];
       if (!listed.includes(prefix)) listed.push(prefix);
-      LISTED_PREFIXES.set(letter, listed);
+      LISTED_PREFIXES[letter] = listed;
     }
     listedVersion++;
   }
@@ -209,7 +210,7 @@ function versionsOf(text: string): Set<string> {
  * What `make` gives for `key`, kept in `cache` (every rule asks the same titles and
  * repositories of a pair again); emptied when full. The cached value must not be changed.
  */
-function cached<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
+export function cached<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
   let value = cache.get(key);
   if (value === undefined) {
     value = make(key);
@@ -470,8 +471,8 @@ class SharedSubject {
     this.corpus = corpus;
     this.corpusSize = corpus?.size;
     this.#n = knownTasks(corpus);
-    this.repositoryA = repositoryTerms(a.task.repository);
-    this.repositoryB = repositoryTerms(b.task.repository);
+    this.repositoryA = textRepositoryTerms(a);
+    this.repositoryB = textRepositoryTerms(b);
     this.versionsA = titleVersions(a);
     this.versionsB = titleVersions(b);
     this.otherVersions =
@@ -623,6 +624,9 @@ function sharesAny(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
   for (const v of x) if (y.has(v)) return true;
   return false;
 }
+
+/** The terms of a text's repository name, kept per text. */
+const textRepositoryTerms = perText((t: TaskText) => repositoryTerms(t.task.repository));
 
 /** The versions a title names, kept per text. */
 const titleVersions = perText((t: TaskText): ReadonlySet<string> => versionsIn(t.task.title));
