@@ -3,16 +3,19 @@ import {
   confidence,
   hasAny,
   hasAnyPrefix,
+  Phrases,
+  PrefixList,
   perText,
   present,
   stems,
   subjectGate,
   subjectOverlap,
   titleCoverage,
+  WordList,
 } from './words.js';
 
 /** Words that name an API or its contract. */
-const API_WORDS = [
+const API_WORDS = new WordList([
   'api',
   'apis',
   'endpoint',
@@ -31,10 +34,10 @@ const API_WORDS = [
   'graphql',
   'webhook',
   'webhooks',
-];
+]);
 /** Stems of building against an API (implement, implementation, integrate, consumer, client). */
-const IMPLEMENT_STEMS = ['implement', 'integrat'];
-const IMPLEMENT_WORDS = [
+const IMPLEMENT_STEMS = new PrefixList(['implement', 'integrat']);
+const IMPLEMENT_WORDS = new WordList([
   'consume',
   'consumes',
   'consumer',
@@ -46,9 +49,9 @@ const IMPLEMENT_WORDS = [
   'sdks',
   'binding',
   'bindings',
-];
+]);
 /** Words of defining an API: the task that does these goes first. */
-const DEFINE_WORDS = [
+const DEFINE_WORDS = new WordList([
   'define',
   'defines',
   'defined',
@@ -71,7 +74,7 @@ const DEFINE_WORDS = [
   'swagger',
   'contract',
   'contracts',
-];
+]);
 
 /**
  * The rule's own words, left out of the shared subject: naming, building or defining an API is
@@ -92,15 +95,17 @@ const VOCABULARY = stems([
  */
 const MIN_TITLE_COVERAGE = 0.5;
 
+/** "user interface" is not an API: a text with it names one only with another API word. */
+const USER_INTERFACE = new Phrases(['user interface', 'user interfaces']);
+const API_WORDS_BUT_INTERFACE = new WordList(
+  [...API_WORDS].filter((w) => w !== 'interface' && w !== 'interfaces'),
+);
+
 /** Whether the text names an API ("user interface" is not one). */
-const namesApi = perText((t: TaskText): boolean => {
-  const found = present(t, API_WORDS);
-  if (found.length === 0) return false;
-  if (t.hasPhrase('user interface') || t.hasPhrase('user interfaces')) {
-    return found.some((w) => w !== 'interface' && w !== 'interfaces');
-  }
-  return true;
-});
+const namesApi = perText(
+  (t: TaskText): boolean =>
+    hasAny(t, API_WORDS) && (!USER_INTERFACE.anyIn(t) || hasAny(t, API_WORDS_BUT_INTERFACE)),
+);
 
 const implementsSomething = perText(
   (t: TaskText): boolean => hasAnyPrefix(t, IMPLEMENT_STEMS) || hasAny(t, IMPLEMENT_WORDS),
@@ -127,6 +132,7 @@ export const apiContract: DependencyRule = {
   validate(a, b, corpus): RuleMatch | null {
     const apiA = namesApi(a);
     const apiB = namesApi(b);
+    if (!apiA && !apiB) return null;
     const implA = implementsSomething(a);
     const implB = implementsSomething(b);
     // a defines, b implements; or b defines, a implements

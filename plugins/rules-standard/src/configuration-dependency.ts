@@ -4,15 +4,18 @@ import {
   hasAny,
   hasAnyPrefix,
   type Overlap,
+  Phrases,
+  PrefixList,
   perText,
   present,
   stems,
   subjectGate,
   subjectOverlap,
+  WordList,
 } from './words.js';
 
 /** Words of configuration. */
-const CONFIG_WORDS = [
+const CONFIG_WORDS = new WordList([
   'config',
   'configs',
   'configuration',
@@ -32,9 +35,9 @@ const CONFIG_WORDS = [
   'flags',
   'toggle',
   'toggles',
-];
+]);
 /** Kinds of configuration specific enough that both tasks naming one is a link in itself. */
-const CONFIG_PHRASES = [
+const CONFIG_PHRASES = new Phrases([
   'feature flag',
   'feature toggle',
   'environment variable',
@@ -42,9 +45,9 @@ const CONFIG_PHRASES = [
   'config file',
   'configuration file',
   'command line flag',
-];
+]);
 /** Introducing a setting (goes first) versus reading it. */
-const INTRODUCE_WORDS = [
+const INTRODUCE_WORDS = new WordList([
   'add',
   'adds',
   'introduce',
@@ -55,9 +58,9 @@ const INTRODUCE_WORDS = [
   'creates',
   'expose',
   'new',
-];
-const READ_STEMS = ['implement'];
-const READ_WORDS = [
+]);
+const READ_STEMS = new PrefixList(['implement']);
+const READ_WORDS = new WordList([
   'consume',
   'consumes',
   'use',
@@ -74,7 +77,7 @@ const READ_WORDS = [
   'honor',
   'honors',
   'honour',
-];
+]);
 
 const VOCABULARY = stems([
   ...CONFIG_WORDS,
@@ -87,7 +90,7 @@ const VOCABULARY = stems([
 ]);
 
 const configWork = perText(
-  (t: TaskText): boolean => hasAny(t, CONFIG_WORDS) || CONFIG_PHRASES.some((p) => t.hasPhrase(p)),
+  (t: TaskText): boolean => hasAny(t, CONFIG_WORDS) || CONFIG_PHRASES.anyIn(t),
 );
 
 function introduces(t: TaskText): boolean {
@@ -105,7 +108,7 @@ export const configurationDependency: DependencyRule = {
   keywords: ['config', 'environment', 'settings', 'parameters'],
   validate(a, b, corpus): RuleMatch | null {
     if (!configWork(a) || !configWork(b)) return null;
-    const sharedKind = CONFIG_PHRASES.some((p) => a.hasPhrase(p) && b.hasPhrase(p));
+    const sharedKind = CONFIG_PHRASES.inBoth(a, b);
     const overlap = subjectOverlap(a, b, corpus, VOCABULARY);
     // the subject counts when it is rare enough among the known tasks (see subjectGate)
     const shared = overlap.score >= subjectGate(corpus) ? overlap.a : [];
@@ -120,8 +123,8 @@ export const configurationDependency: DependencyRule = {
       reason: 'Shared configuration must stay consistent across components',
       confidence: confidence(Math.min(score, 0.9)),
       evidence: evidence(
-        [...present(a, CONFIG_WORDS), ...CONFIG_PHRASES.filter((p) => a.hasPhrase(p))],
-        [...present(b, CONFIG_WORDS), ...CONFIG_PHRASES.filter((p) => b.hasPhrase(p))],
+        [...present(a, CONFIG_WORDS), ...CONFIG_PHRASES.foundIn(a)],
+        [...present(b, CONFIG_WORDS), ...CONFIG_PHRASES.foundIn(b)],
         overlap,
         [
           'both touch configuration',

@@ -2,17 +2,18 @@ import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
   hasAny,
-  hasAnyPhrase,
   type Overlap,
+  Phrases,
   perText,
   present,
   stems,
   subjectGate,
   subjectOverlap,
+  WordList,
 } from './words.js';
 
 /** Words of changing the schema itself: such a task goes before the tasks that use it. */
-const SCHEMA_CHANGE = [
+const SCHEMA_CHANGE = new WordList([
   'schema',
   'schemas',
   'migration',
@@ -23,9 +24,9 @@ const SCHEMA_CHANGE = [
   'column',
   'columns',
   'ddl',
-];
+]);
 /** Words of database work: changing the schema, or naming the database itself. */
-const DB_WORDS = [
+const DB_WORDS = new WordList([
   ...SCHEMA_CHANGE,
   'database',
   'databases',
@@ -37,14 +38,12 @@ const DB_WORDS = [
   'sqlite',
   'mongodb',
   'orm',
-];
+]);
 /** `model` alone is too many things (an ML model, a view model); these phrases are a data model. */
-const DB_PHRASES = ['data model', 'database model', 'foreign key', 'primary key'];
+const DB_PHRASES = new Phrases(['data model', 'database model', 'foreign key', 'primary key']);
 const VOCABULARY = stems([...DB_WORDS, 'model', 'models', 'data']);
 
-const dbWork = perText(
-  (t: TaskText): boolean => hasAny(t, DB_WORDS) || hasAnyPhrase(t, DB_PHRASES),
-);
+const dbWork = perText((t: TaskText): boolean => hasAny(t, DB_WORDS) || DB_PHRASES.anyIn(t));
 
 /** A subject specific enough to tie a schema change to a service: a compound or a longer word. */
 function specific(subject: string): boolean {

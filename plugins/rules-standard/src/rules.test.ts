@@ -9,7 +9,17 @@ import defaultPlugin, {
   sharedSubject,
   standardRules,
 } from './index.js';
-import { rarity, subjectOverlap, titleCoverage } from './words.js';
+import {
+  hasAny,
+  hasAnyPrefix,
+  Phrases,
+  PrefixList,
+  present,
+  rarity,
+  subjectOverlap,
+  titleCoverage,
+  WordList,
+} from './words.js';
 
 const t = (title: string, description = '') => taskText(taskFromText(title, { description }));
 
@@ -443,5 +453,48 @@ describe('evidence of the kind rules', () => {
     )?.evidence?.a;
     expect(evidence).toContain('terminal');
     expect(evidence).not.toContain('proposal');
+  });
+});
+
+describe('word lists', () => {
+  // what the lists answer is what the text's own look-ups answer, for texts with and without
+  // the words, compounds (`user_interface`), camelCase and upper case
+  const texts = [
+    t('Add user interface for the API', 'The user_interface module implements AuthN.'),
+    t('Implementation of OAuth2 login', 'Authenticate users; encrypted TLS certs; feature-flag'),
+    t('Fix the feature flag parsing', 'Reads the FEATURE_FLAG environment variable.'),
+    t('Improve docs', 'Nothing here about any of it: authors, rapid, integer.'),
+    t('Primary key of the orders table', 'A data model change; integrate with the DB client.'),
+  ];
+  const words = ['api', 'interface', 'login', 'oauth2', 'tls', 'db', 'client', 'table', 'flag'];
+  const prefixes = ['implement', 'integrat', 'authenticat', 'encrypt', 'author'];
+  const phrases = ['user interface', 'feature flag', 'environment variable', 'primary key'];
+  const list = new WordList(words);
+  const prefixList = new PrefixList(prefixes);
+  const phraseList = new Phrases(phrases);
+
+  it('hasAny, present, hasAnyPrefix and Phrases answer as text.words, hasPrefix and hasPhrase', () => {
+    for (const text of texts) {
+      expect(hasAny(text, list)).toBe(words.some((w) => text.words.has(w)));
+      expect(present(text, list)).toEqual(words.filter((w) => text.words.has(w)));
+      for (const p of prefixes) {
+        expect(hasAnyPrefix(text, new PrefixList([p]))).toBe(text.hasPrefix(p));
+      }
+      expect(hasAnyPrefix(text, prefixList)).toBe(prefixes.some((p) => text.hasPrefix(p)));
+      expect(phraseList.anyIn(text)).toBe(phrases.some((p) => text.hasPhrase(p)));
+      expect(phraseList.foundIn(text)).toEqual(phrases.filter((p) => text.hasPhrase(p)));
+      for (const other of texts) {
+        expect(phraseList.inBoth(text, other)).toBe(
+          phrases.some((p) => text.hasPhrase(p) && other.hasPhrase(p)),
+        );
+      }
+    }
+  });
+
+  it('a list made after a text was looked up is answered for that text too', () => {
+    const text = texts[4]!;
+    expect(hasAny(text, list)).toBe(true);
+    expect(hasAny(text, new WordList(['orders']))).toBe(true);
+    expect(hasAnyPrefix(text, new PrefixList(['chang']))).toBe(true);
   });
 });

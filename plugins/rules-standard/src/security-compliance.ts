@@ -2,13 +2,16 @@ import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
   hasAny,
-  hasAnyPhrase,
+  hasAnyPrefix,
   type Overlap,
+  Phrases,
+  PrefixList,
   perText,
   present,
   stems,
   subjectGate,
   subjectOverlap,
+  WordList,
 } from './words.js';
 
 /**
@@ -16,9 +19,9 @@ import {
  * both about encryption) are linked more surely than two tasks that merely say "security".
  * Every form of auth is a word of its own: "author" and "authority" are not among them.
  */
-const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: string[] }> = {
+const FAMILIES: Record<string, { words: WordList; stems?: PrefixList; phrases?: Phrases }> = {
   auth: {
-    words: [
+    words: new WordList([
       'auth',
       'authn',
       'authz',
@@ -42,10 +45,10 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: st
       'rbac',
       'acl',
       'acls',
-    ],
+    ]),
     // authenticate, authenticated, authentication, authenticator; authorize, authorization
-    stems: ['authenticat', 'authoriz', 'authoris'],
-    phrases: [
+    stems: new PrefixList(['authenticat', 'authoriz', 'authoris']),
+    phrases: new Phrases([
       'access token',
       'refresh token',
       'bearer token',
@@ -53,10 +56,10 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: st
       'id token',
       'api token',
       'api key',
-    ],
+    ]),
   },
   crypto: {
-    words: [
+    words: new WordList([
       'tls',
       'ssl',
       'mtls',
@@ -67,11 +70,11 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: st
       'certs',
       'cipher',
       'hmac',
-    ],
-    stems: ['encrypt', 'decrypt'],
+    ]),
+    stems: new PrefixList(['encrypt', 'decrypt']),
   },
   vulnerability: {
-    words: [
+    words: new WordList([
       'vulnerability',
       'vulnerabilities',
       'cve',
@@ -80,18 +83,18 @@ const FAMILIES: Record<string, { words: string[]; stems?: string[]; phrases?: st
       'exploit',
       'sanitize',
       'sanitise',
-    ],
+    ]),
   },
 };
 const FAMILY_ENTRIES = Object.entries(FAMILIES);
 
 /** Security words that belong to no family: evidence, but not of the same concern. */
-const GENERIC = ['security', 'secure', 'secret', 'secrets', 'compliance'];
+const GENERIC = new WordList(['security', 'secure', 'secret', 'secrets', 'compliance']);
 /** `token` alone may be a lexer's; it counts with another security word or in a phrase above. */
 const WEAK = ['token', 'tokens'];
 
 const VOCABULARY = stems([
-  ...Object.values(FAMILIES).flatMap((f) => f.words),
+  ...Object.values(FAMILIES).flatMap((f) => [...f.words]),
   ...GENERIC,
   ...WEAK,
   'authentication',
@@ -108,8 +111,8 @@ const families = perText((t: TaskText): ReadonlySet<string> => {
   for (const [name, family] of FAMILY_ENTRIES) {
     if (
       hasAny(t, family.words) ||
-      (family.stems ?? []).some((s) => t.hasPrefix(s)) ||
-      hasAnyPhrase(t, family.phrases ?? [])
+      (family.stems !== undefined && hasAnyPrefix(t, family.stems)) ||
+      (family.phrases?.anyIn(t) ?? false)
     ) {
       found.add(name);
     }

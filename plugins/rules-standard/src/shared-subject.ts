@@ -1,5 +1,5 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { perText, saturating, subjectOverlap } from './words.js';
+import { cached, perText, saturating, subjectOverlap } from './words.js';
 
 /**
  * The weighed overlap (see `subjectOverlap`) from which two tasks are taken to be about the same
@@ -34,15 +34,21 @@ const DEFINING_REPOSITORY =
   /(?:^|[/_.-])(?:spec|specs|specification|specifications|rfcs?|proposals?|enhancements|oteps|peps?|standards?)(?:$|[/_.-])/;
 
 /** Whether a task specifies: its repository is one of specifications, or its title says so. */
-const specifies = perText((t: TaskText): boolean => {
-  if (DEFINING_REPOSITORY.test(t.task.repository.toLowerCase())) return true;
-  const title = new Set(
-    String(t.task.title ?? '')
-      .toLowerCase()
-      .split(/[^a-z]+/u),
-  );
-  return DEFINING.some((w) => title.has(w));
-});
+const specifies = perText(
+  (t: TaskText): boolean =>
+    cached(SPECIFYING_REPOSITORIES, t.task.repository, (repository) =>
+      DEFINING_REPOSITORY.test(repository.toLowerCase()),
+    ) || titleDefines(String(t.task.title ?? '')),
+);
+const SPECIFYING_REPOSITORIES = new Map<string, boolean>();
+
+function titleDefines(title: string): boolean {
+  const lower = title.toLowerCase();
+  // a word of the title is in it as it is: most titles have none of these
+  if (!DEFINING.some((w) => lower.includes(w))) return false;
+  const words = new Set(lower.split(/[^a-z]+/u));
+  return DEFINING.some((w) => words.has(w));
+}
 
 /**
  * Two tasks share a subject that is rare among the known tasks: the same identifiers

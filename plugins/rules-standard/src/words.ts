@@ -1,32 +1,138 @@
 import type { CorpusStats, TaskText } from '@chorale/core';
-import { stem } from '@chorale/detector';
+import { phraseTokens, stem } from '@chorale/detector';
 
 /**
- * The words of `list` the text has. The list is of lower-case words (a rule's vocabulary), looked
- * up in `text.words` as they are (what `text.has` does after lower-casing them).
+ * Every word and word beginning the rules look for (their `WordList`s, `PrefixList`s and their
+ * `Phrases`' first words). A text's words are looked up here once (`listedWords`); a rule's
+ * list then looks only at the few listed words a text has, not the text for each of its words
+ * (most candidates of a registration are texts seen once: every look-up is made for them).
  */
-export function present(text: TaskText, list: Iterable<string>): string[] {
+const LISTED_WORDS = new Set<string>();
+/** The listed prefixes by their first letter's code (most words start with none of them). */
+const LISTED_PREFIXES: (string[] | undefined)[] = [];
+/** Changes whenever a list is made: a text looked up before is looked up again. */
+let listedVersion = 0;
+
+function listWords(words: Iterable<string>): void {
+  for (const word of words) LISTED_WORDS.add(word);
+  listedVersion++;
+}
+
+/** The words of the text that are listed or start with a listed prefix. */
+function listedWords(text: TaskText): readonly string[] {
+  const scan = lastScanned(text);
+  return scan.version === listedVersion ? scan.words : scanWords(text).words;
+}
+
+const lastScanned = perText(scanWords);
+
+function scanWords(text: TaskText): { version: number; words: string[] } {
+  const words: string[] = [];
+  for (const word of text.words) {
+    const prefixes = LISTED_PREFIXES[word.charCodeAt(0)];
+    if (LISTED_WORDS.has(word) || (prefixes && startsWithAny(word, prefixes))) words.push(word);
+  }
+  return { version: listedVersion, words };
+}
+
+function startsWithAny(word: string, prefixes: readonly string[]): boolean {
+  for (const prefix of prefixes) if (word.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Lower-case words a rule looks for in `text.words` (`hasAny`, `present`); iterable in order. */
+export class WordList implements Iterable<string> {
+  readonly #words: readonly string[];
+  readonly #set: ReadonlySet<string>;
+
+  constructor(words: readonly string[]) {
+    this.#words = words;
+    this.#set = new Set(words);
+    listWords(words);
+  }
+
+  has(word: string): boolean {
+    return this.#set.has(word);
+  }
+
+  [Symbol.iterator](): Iterator<string> {
+    return this.#words[Symbol.iterator]();
+  }
+}
+
+/** Whether the text has one of these words (a word of `text.words`, as `text.has` without lower-casing). */
+export function hasAny(text: TaskText, list: WordList): boolean {
+  for (const word of listedWords(text)) if (list.has(word)) return true;
+  return false;
+}
+
+/** The words of `list` the text has, in list order. */
+export function present(text: TaskText, list: WordList): string[] {
+  const listed = listedWords(text);
   const found: string[] = [];
-  for (const word of list) if (text.words.has(word)) found.push(word);
+  if (listed.length > 0) for (const word of list) if (listed.includes(word)) found.push(word);
   return found;
 }
 
-/** Whether the text has one of these lower-case words (as `present`; the first found ends the look-up). */
-export function hasAny(text: TaskText, list: Iterable<string>): boolean {
-  for (const word of list) if (text.words.has(word)) return true;
+/** Lower-case beginnings of words a rule looks for (`hasAnyPrefix`: `implement`, `authenticat`). */
+export class PrefixList {
+  readonly prefixes: readonly string[];
+
+  constructor(prefixes: readonly string[]) {
+    this.prefixes = prefixes;
+    for (const prefix of prefixes) {
+      const letter = prefix.charCodeAt(0);
+      const listed = LISTED_PREFIXES[letter] ?? [];
+      if (!listed.includes(prefix)) listed.push(prefix);
+      LISTED_PREFIXES[letter] = listed;
+    }
+    listedVersion++;
+  }
+}
+
+/** Whether the text has a word starting with one of these prefixes (as `text.hasPrefix`). */
+export function hasAnyPrefix(text: TaskText, list: PrefixList): boolean {
+  for (const word of listedWords(text)) if (startsWithAny(word, list.prefixes)) return true;
   return false;
 }
 
-/** Whether the text has one of these phrases (several words next to each other). */
-export function hasAnyPhrase(text: TaskText, phrases: Iterable<string>): boolean {
-  for (const phrase of phrases) if (text.hasPhrase(phrase)) return true;
-  return false;
-}
+/** Phrases a rule looks for (several words next to each other, as `text.hasPhrase` finds them). */
+export class Phrases {
+  readonly list: readonly string[];
+  /** The first word of each: a text without it cannot have the phrase (most texts). */
+  readonly #firstWords: readonly (string | undefined)[];
 
-/** Whether the text has a word starting with one of these stems. */
-export function hasAnyPrefix(text: TaskText, stems: Iterable<string>): boolean {
-  for (const stem of stems) if (text.hasPrefix(stem)) return true;
-  return false;
+  constructor(list: readonly string[]) {
+    this.list = list;
+    // the words `text.hasPhrase` splits the phrase into
+    this.#firstWords = list.map((phrase) => phraseTokens(phrase)[0]);
+    listWords(this.#firstWords.filter((word) => word !== undefined));
+  }
+
+  /** Whether the text has the i-th phrase. */
+  #in(text: TaskText, i: number): boolean {
+    const first = this.#firstWords[i];
+    return (
+      first !== undefined && listedWords(text).includes(first) && text.hasPhrase(this.list[i]!)
+    );
+  }
+
+  /** Whether the text has one of the phrases. */
+  anyIn(text: TaskText): boolean {
+    for (let i = 0; i < this.list.length; i++) if (this.#in(text, i)) return true;
+    return false;
+  }
+
+  /** The phrases the text has, in list order. */
+  foundIn(text: TaskText): string[] {
+    return this.list.filter((_, i) => this.#in(text, i));
+  }
+
+  /** Whether both texts have one same phrase. */
+  inBoth(a: TaskText, b: TaskText): boolean {
+    for (let i = 0; i < this.list.length; i++) if (this.#in(a, i) && this.#in(b, i)) return true;
+    return false;
+  }
 }
 
 /** Rounds a confidence to two decimals and keeps it in 0..1. */
@@ -54,8 +160,17 @@ export const PRIOR_TASKS = 20;
  * Without a corpus the two tasks are the corpus.
  */
 export function rarity(corpus: CorpusStats | undefined, term: string): number {
-  const n = Math.max(corpus?.size ?? 2, 2) + PRIOR_TASKS;
-  const df = Math.max(corpus?.documentFrequency(term) ?? 2, 2);
+  return rarityAmong(knownTasks(corpus), corpus?.documentFrequency(term));
+}
+
+/** The N of `rarity`: the known tasks (at least the two of a pair) plus PRIOR_TASKS. */
+function knownTasks(corpus: CorpusStats | undefined): number {
+  return Math.max(corpus?.size ?? 2, 2) + PRIOR_TASKS;
+}
+
+/** `rarity` of a term in `frequency` of `n` tasks (`knownTasks`). */
+function rarityAmong(n: number, frequency: number | undefined): number {
+  const df = Math.max(frequency ?? 2, 2);
   return Math.log(1 + Math.max(0, n - df + 0.5) / (df + 0.5));
 }
 
@@ -75,8 +190,16 @@ const VERSION = /(?<![\p{L}\p{N}.])v?(\d+(?:\.\d+)+)(?![\p{N}])/gu;
 
 /** The version numbers of a text (`v1.2.0` → `1.2.0`). */
 export function versions(text: unknown): Set<string> {
-  if (typeof text !== 'string' || !/\d/.test(text)) return new Set();
-  return new Set(cached(VERSIONS, text, versionsOf));
+  return new Set(versionsIn(text));
+}
+
+const NO_VERSIONS: ReadonlySet<string> = new Set();
+
+/** `versions`, not to be changed: the same set for the same text. */
+function versionsIn(text: unknown): ReadonlySet<string> {
+  // every version has a digit, a dot and a digit (most titles have none)
+  if (typeof text !== 'string' || !/\d\.\d/.test(text)) return NO_VERSIONS;
+  return cached(VERSIONS, text, versionsOf);
 }
 
 function versionsOf(text: string): Set<string> {
@@ -87,7 +210,7 @@ function versionsOf(text: string): Set<string> {
  * What `make` gives for `key`, kept in `cache` (every rule asks the same titles and
  * repositories of a pair again); emptied when full. The cached value must not be changed.
  */
-function cached<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
+export function cached<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
   let value = cache.get(key);
   if (value === undefined) {
     value = make(key);
@@ -120,7 +243,12 @@ function surface(text: TaskText, term: string): string {
   if (text.words.has(term)) return term;
   let best: string | undefined;
   for (const word of text.words) {
-    if (word.startsWith(term) && !/[_-]/.test(word) && (!best || word.length < best.length)) {
+    if (
+      word.startsWith(term) &&
+      !word.includes('_') &&
+      !word.includes('-') &&
+      (!best || word.length < best.length)
+    ) {
       best = word;
     }
   }
@@ -153,6 +281,12 @@ function repositoryTermsOf(repository: string): Set<string> {
   return found;
 }
 
+/** Which repository names' terms count less (see `subjectOverlap`). */
+type Products = 'both' | 'either';
+
+/** The default `exclude`: no term left out. */
+const NOTHING: ReadonlySet<string> = new Set();
+
 /**
  * The subject two tasks share, weighed by how rare each shared thing is among the known tasks
  * (`rarity`): every shared term times FIELD_WEIGHT (both titles 1, one title 0.6, descriptions
@@ -163,108 +297,133 @@ function repositoryTermsOf(repository: string): Set<string> {
  * both repository names (`vscode` of `vscode-python` and `vscode-jupyter`); with `'either'` when
  * it is in one (for a rule with no other evidence; a kind rule keeps "orders" between an orders
  * table and the `orders-service`).
+ *
+ * Every rule of a pair asks this, with its own `exclude`: the shared things are found and
+ * weighed once per pair (`sharedOf`), so a call only adds up the weights of those not left out.
+ * The words and signal lines are made when a rule reads them (the evidence of a match).
  */
 export function subjectOverlap(
   a: TaskText,
   b: TaskText,
   corpus: CorpusStats | undefined,
-  exclude: ReadonlySet<string> = new Set(),
-  products: 'both' | 'either' = 'both',
+  exclude: ReadonlySet<string> = NOTHING,
+  products: Products = 'both',
 ): Overlap {
-  const pair = sharedOf(a, b);
-  const found: Found[] = [];
-  const inRepository = (term: string) =>
-    products === 'both'
-      ? pair.repositoryA.has(term) && pair.repositoryB.has(term)
-      : pair.repositoryA.has(term) || pair.repositoryB.has(term);
-  const product = (term: string) => (inRepository(term) ? REPOSITORY_TERM_WEIGHT : 1);
-  for (const { term, inTitles } of pair.terms) {
-    if (exclude.has(term)) continue;
-    const field =
-      inTitles === 2
-        ? FIELD_WEIGHT.bothTitles
-        : inTitles === 1
-          ? FIELD_WEIGHT.oneTitle
-          : FIELD_WEIGHT.descriptions;
-    const repositoryTerm = inRepository(term);
-    const w = rarity(corpus, term) * field * (repositoryTerm ? REPOSITORY_TERM_WEIGHT : 1);
-    found.push({
-      weight: w,
-      a: pair.surface('a', term),
-      b: pair.surface('b', term),
-      kind: 'term',
-      name: term,
-      inTitles,
-      repositoryTerm,
-    });
-  }
-  for (const { phrase, first, second } of pair.phrases) {
-    if (exclude.has(first) && exclude.has(second)) continue;
-    const w =
-      PHRASE_WEIGHT *
-      (rarity(corpus, first) * product(first) + rarity(corpus, second) * product(second));
-    found.push({
-      weight: w,
-      a: `${pair.surface('a', first)} ${pair.surface('a', second)}`,
-      b: `${pair.surface('b', first)} ${pair.surface('b', second)}`,
-      kind: 'phrase',
-      name: phrase,
-    });
-  }
-  for (const { id, name } of pair.identifiers) {
-    const w = IDENTIFIER_WEIGHT * rarity(corpus, id) * product(name);
-    found.push({ weight: w, a: id, b: id, kind: 'identifier', name: id });
-  }
-  found.sort((x, y) => y.weight - x.weight);
-  let score = found.reduce((sum, f) => sum + f.weight, 0);
-  const versionsA = pair.versionsA;
-  const versionsB = pair.versionsB;
-  const versionMismatch =
-    score > 0 &&
-    versionsA.size > 0 &&
-    versionsB.size > 0 &&
-    ![...versionsA].some((v) => versionsB.has(v));
+  const pair = sharedOf(a, b, corpus);
+  const ranked = pair.ranked(products);
+  // heaviest first, as the evidence lists them: a sum in another order could differ in its last bit
+  let score = 0;
+  for (const f of ranked) if (!excluded(f, exclude)) score += f.weight;
+  const versionMismatch = score > 0 && pair.otherVersions;
   if (versionMismatch) score *= VERSION_MISMATCH;
-  // the words and signal lines are listed when a rule reads them (most pairs match no rule)
-  let wordsA: string[] | undefined;
-  let wordsB: string[] | undefined;
-  let signals: string[] | undefined;
-  return {
-    score,
-    get a() {
-      wordsA ??= [...new Set(found.map((f) => f.a))];
-      return wordsA;
-    },
-    get b() {
-      wordsB ??= [...new Set(found.map((f) => f.b))];
-      return wordsB;
-    },
-    get signals() {
-      if (signals === undefined) {
-        signals = found.map(signalOf);
-        if (versionMismatch) {
-          signals.push(
-            `different versions in the titles (${[...versionsA].join(', ')} / ${[...versionsB].join(', ')}): × ${VERSION_MISMATCH}`,
-          );
-        }
-      }
-      return signals;
-    },
-    identifiers: pair.identifiers.length,
-  };
+  return new WeighedOverlap(pair, ranked, exclude, score, versionMismatch);
 }
 
 /** One shared term, title phrase or identifier of `subjectOverlap`, weighed. */
 interface Found {
-  weight: number;
-  a: string;
-  b: string;
-  kind: 'term' | 'phrase' | 'identifier';
-  name: string;
+  readonly weight: number;
+  readonly kind: 'term' | 'phrase' | 'identifier';
+  /** The term, the phrase ("first second") or the identifier. */
+  readonly name: string;
+  /** A phrase's two terms (for a term, the term itself). */
+  readonly first: string;
+  readonly second: string;
   /** For a term: in how many titles. */
-  inTitles?: number;
+  readonly inTitles: number;
   /** For a term: whether it counts as a repository name's. */
-  repositoryTerm?: boolean;
+  readonly repositoryTerm: boolean;
+  /**
+   * Its evidence line and its words in a and b, made when a rule that matches first reads them
+   * (the rules of a pair share its shared things).
+   */
+  signal: string | undefined;
+  wordA: string | undefined;
+  wordB: string | undefined;
+}
+
+/** Whether a rule leaves this out: a term of its vocabulary, a phrase of two such terms. */
+function excluded(f: Found, exclude: ReadonlySet<string>): boolean {
+  if (f.kind === 'term') return exclude.has(f.name);
+  if (f.kind === 'phrase') return exclude.has(f.first) && exclude.has(f.second);
+  return false;
+}
+
+/** An `Overlap` whose words and signal lines are made when read (most overlaps match no rule). */
+class WeighedOverlap implements Overlap {
+  readonly score: number;
+  readonly identifiers: number;
+  readonly #pair: SharedSubject;
+  readonly #ranked: readonly Found[];
+  readonly #exclude: ReadonlySet<string>;
+  readonly #versionMismatch: boolean;
+  #found: Found[] | undefined;
+  #a: string[] | undefined;
+  #b: string[] | undefined;
+  #signals: string[] | undefined;
+
+  constructor(
+    pair: SharedSubject,
+    ranked: readonly Found[],
+    exclude: ReadonlySet<string>,
+    score: number,
+    versionMismatch: boolean,
+  ) {
+    this.score = score;
+    this.identifiers = pair.identifiers.length;
+    this.#pair = pair;
+    this.#ranked = ranked;
+    this.#exclude = exclude;
+    this.#versionMismatch = versionMismatch;
+  }
+
+  get a(): string[] {
+    this.#a ??= this.#words('a');
+    return this.#a;
+  }
+
+  get b(): string[] {
+    this.#b ??= this.#words('b');
+    return this.#b;
+  }
+
+  get signals(): string[] {
+    if (this.#signals === undefined) {
+      this.#signals = this.#counted().map((f) => {
+        f.signal ??= signalOf(f);
+        return f.signal;
+      });
+      if (this.#versionMismatch) {
+        const { versionsA, versionsB } = this.#pair;
+        this.#signals.push(
+          `different versions in the titles (${[...versionsA].join(', ')} / ${[...versionsB].join(', ')}): × ${VERSION_MISMATCH}`,
+        );
+      }
+    }
+    return this.#signals;
+  }
+
+  /** The shared things that count, heaviest first. */
+  #counted(): Found[] {
+    this.#found ??= this.#ranked.filter((f) => !excluded(f, this.#exclude));
+    return this.#found;
+  }
+
+  /** One side's words for the shared things, each once. */
+  #words(side: 'a' | 'b'): string[] {
+    const words: string[] = [];
+    for (const f of this.#counted()) {
+      let word: string;
+      if (side === 'a') {
+        f.wordA ??= this.#pair.wordOf(f, 'a');
+        word = f.wordA;
+      } else {
+        f.wordB ??= this.#pair.wordOf(f, 'b');
+        word = f.wordB;
+      }
+      if (!words.includes(word)) words.push(word);
+    }
+    return words;
+  }
 }
 
 /** The evidence line of a shared term, phrase or identifier. */
@@ -276,15 +435,19 @@ function signalOf(f: Found): string {
 }
 
 /**
- * What two texts share, whatever the corpus, the rule's vocabulary or the products counted:
- * the shared terms (in `a.terms` order, with how many titles have each), the shared title
- * phrases (less those that are a shared identifier's parts), the shared identifiers (one per
- * name), the titles' versions and the repositories' terms. Every rule of a pair asks
- * `subjectOverlap`, so this is made once per pair (`sharedOf`) and each call only weighs it.
+ * What two texts share, whatever the rule's vocabulary: the shared terms (in `a.terms` order,
+ * with how many titles have each), the shared title phrases (less those that are a shared
+ * identifier's parts), the shared identifiers (one per name), whether the titles name only
+ * different versions, the repositories' terms; and, with the corpus, each one's rarity and
+ * weight (`ranked`). Every rule of a pair asks `subjectOverlap`, so this is made once per pair
+ * (`sharedOf`) and each call only adds up the weights it keeps.
  */
 class SharedSubject {
   readonly a: TaskText;
   readonly b: TaskText;
+  readonly corpus: CorpusStats | undefined;
+  /** The corpus's size when this was made (a corpus that changes is a new one). */
+  readonly corpusSize: number | undefined;
   readonly terms: { term: string; inTitles: number }[] = [];
   readonly phrases: { phrase: string; first: string; second: string }[] = [];
   readonly identifiers: { id: string; name: string }[] = [];
@@ -292,21 +455,37 @@ class SharedSubject {
   readonly repositoryB: ReadonlySet<string>;
   readonly versionsA: ReadonlySet<string>;
   readonly versionsB: ReadonlySet<string>;
-  readonly #surfaces = new Map<string, string>();
+  /** Both titles name versions, none the same (see VERSION_MISMATCH). */
+  readonly otherVersions: boolean;
+  /** The N of `rarity`. */
+  readonly #n: number;
+  readonly #rarities = new Map<string, number>();
+  #rankedBoth: readonly Found[] | undefined;
+  #rankedEither: readonly Found[] | undefined;
+  #surfacesA: Map<string, string> | undefined;
+  #surfacesB: Map<string, string> | undefined;
 
-  constructor(a: TaskText, b: TaskText) {
+  constructor(a: TaskText, b: TaskText, corpus: CorpusStats | undefined) {
     this.a = a;
     this.b = b;
-    this.repositoryA = repositoryTerms(a.task.repository);
-    this.repositoryB = repositoryTerms(b.task.repository);
+    this.corpus = corpus;
+    this.corpusSize = corpus?.size;
+    this.#n = knownTasks(corpus);
+    this.repositoryA = textRepositoryTerms(a);
+    this.repositoryB = textRepositoryTerms(b);
     this.versionsA = titleVersions(a);
     this.versionsB = titleVersions(b);
+    this.otherVersions =
+      this.versionsA.size > 0 &&
+      this.versionsB.size > 0 &&
+      !sharesAny(this.versionsA, this.versionsB);
     for (const term of a.terms) {
       if (!b.terms.has(term)) continue;
       const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
       this.terms.push({ term, inTitles });
     }
-    const sharedIds = [...a.identifiers].filter((id) => b.identifiers.has(id));
+    const sharedIds: string[] = [];
+    for (const id of a.identifiers) if (b.identifiers.has(id)) sharedIds.push(id);
     for (const phrase of a.titlePhrases) {
       if (!b.titlePhrases.has(phrase)) continue;
       const [first, second] = phrase.split(' ') as [string, string];
@@ -318,40 +497,156 @@ class SharedSubject {
       }
       this.phrases.push({ phrase, first, second });
     }
-    const names = new Set<string>();
     for (const id of sharedIds) {
       const name = id.replace(/[_-]+/g, '');
-      if (names.has(name)) continue;
-      names.add(name);
+      if (this.identifiers.some((other) => other.name === name)) continue;
       this.identifiers.push({ id, name });
     }
   }
 
+  /** `rarity(corpus, term)`, asked of the corpus once per pair. */
+  rarity(term: string): number {
+    let r = this.#rarities.get(term);
+    if (r === undefined) {
+      r = rarityAmong(this.#n, this.corpus?.documentFrequency(term));
+      this.#rarities.set(term, r);
+    }
+    return r;
+  }
+
+  /**
+   * Every shared term, phrase and identifier weighed (no term excluded), heaviest first; on a
+   * tie, terms, then phrases, then identifiers, each in the order found. A rule's `exclude`
+   * only leaves some out, which keeps the others in this order.
+   */
+  ranked(products: Products): readonly Found[] {
+    if (products === 'both') {
+      this.#rankedBoth ??= this.#weigh(
+        (term) => this.repositoryA.has(term) && this.repositoryB.has(term),
+      );
+      return this.#rankedBoth;
+    }
+    if (this.#rankedEither === undefined) {
+      const inEither = (term: string) => this.repositoryA.has(term) || this.repositoryB.has(term);
+      // with no shared term or name in either repository name, both count every weight in full
+      const same =
+        !this.terms.some(({ term }) => inEither(term)) &&
+        !this.identifiers.some(({ name }) => inEither(name));
+      this.#rankedEither = same ? this.ranked('both') : this.#weigh(inEither);
+    }
+    return this.#rankedEither as readonly Found[];
+  }
+
+  #weigh(inRepository: (term: string) => boolean): Found[] {
+    const product = (term: string) => (inRepository(term) ? REPOSITORY_TERM_WEIGHT : 1);
+    const found: Found[] = [];
+    for (const { term, inTitles } of this.terms) {
+      const field =
+        inTitles === 2
+          ? FIELD_WEIGHT.bothTitles
+          : inTitles === 1
+            ? FIELD_WEIGHT.oneTitle
+            : FIELD_WEIGHT.descriptions;
+      const repositoryTerm = inRepository(term);
+      found.push({
+        weight: this.rarity(term) * field * (repositoryTerm ? REPOSITORY_TERM_WEIGHT : 1),
+        kind: 'term',
+        name: term,
+        first: term,
+        second: term,
+        inTitles,
+        repositoryTerm,
+        signal: undefined,
+        wordA: undefined,
+        wordB: undefined,
+      });
+    }
+    for (const { phrase, first, second } of this.phrases) {
+      found.push({
+        weight:
+          PHRASE_WEIGHT *
+          (this.rarity(first) * product(first) + this.rarity(second) * product(second)),
+        kind: 'phrase',
+        name: phrase,
+        first,
+        second,
+        inTitles: 0,
+        repositoryTerm: false,
+        signal: undefined,
+        wordA: undefined,
+        wordB: undefined,
+      });
+    }
+    for (const { id, name } of this.identifiers) {
+      found.push({
+        weight: IDENTIFIER_WEIGHT * this.rarity(id) * product(name),
+        kind: 'identifier',
+        name: id,
+        first: id,
+        second: id,
+        inTitles: 0,
+        repositoryTerm: false,
+        signal: undefined,
+        wordA: undefined,
+        wordB: undefined,
+      });
+    }
+    // stable: equal weights keep the order above
+    return found.sort((x, y) => y.weight - x.weight);
+  }
+
+  /** One side's word for a shared term, phrase or identifier. */
+  wordOf(f: Found, side: 'a' | 'b'): string {
+    if (f.kind === 'term') return this.surface(side, f.name);
+    if (f.kind === 'phrase')
+      return `${this.surface(side, f.first)} ${this.surface(side, f.second)}`;
+    return f.name;
+  }
+
   /** A word of one side's text for a term (see `surface`), found once per pair. */
   surface(side: 'a' | 'b', term: string): string {
-    const key = `${side}${term}`;
-    let word = this.#surfaces.get(key);
+    let surfaces = side === 'a' ? this.#surfacesA : this.#surfacesB;
+    if (surfaces === undefined) {
+      surfaces = new Map();
+      if (side === 'a') this.#surfacesA = surfaces;
+      else this.#surfacesB = surfaces;
+    }
+    let word = surfaces.get(term);
     if (word === undefined) {
       word = surface(side === 'a' ? this.a : this.b, term);
-      this.#surfaces.set(key, word);
+      surfaces.set(term, word);
     }
     return word;
   }
 }
 
+function sharesAny(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
+  for (const v of x) if (y.has(v)) return true;
+  return false;
+}
+
+/** The terms of a text's repository name, kept per text. */
+const textRepositoryTerms = perText((t: TaskText) => repositoryTerms(t.task.repository));
+
 /** The versions a title names, kept per text. */
-const titleVersions = perText((t: TaskText): ReadonlySet<string> => versions(t.task.title));
+const titleVersions = perText((t: TaskText): ReadonlySet<string> => versionsIn(t.task.title));
 
 /** The last pair asked (the rules of one pair are evaluated one after the other). */
 let lastShared: SharedSubject | undefined;
 
 /**
- * What `a` and `b` share (a TaskText does not change, so a pair asked again gets the same
- * answer): kept for the last pair only.
+ * What `a` and `b` share, weighed with `corpus` (a TaskText does not change, so a pair asked
+ * again with the same corpus of the same size gets the same answer): kept for the last pair only.
  */
-function sharedOf(a: TaskText, b: TaskText): SharedSubject {
-  if (lastShared === undefined || lastShared.a !== a || lastShared.b !== b) {
-    lastShared = new SharedSubject(a, b);
+function sharedOf(a: TaskText, b: TaskText, corpus: CorpusStats | undefined): SharedSubject {
+  if (
+    lastShared === undefined ||
+    lastShared.a !== a ||
+    lastShared.b !== b ||
+    lastShared.corpus !== corpus ||
+    lastShared.corpusSize !== corpus?.size
+  ) {
+    lastShared = new SharedSubject(a, b, corpus);
   }
   return lastShared;
 }
