@@ -2,7 +2,7 @@ import type { CorpusStats, DependencyRule } from '@chorale/core';
 import type { CandidateSource, KnownTask } from '../detector.js';
 import { BlockArena, ensureLength } from './block-arena.js';
 import { positiveInteger } from './errors.js';
-import { isReferenceTerm, referenceTerms, ruleTerms, textTerms } from './terms.js';
+import { indexTerms, isReferenceTerm } from './terms.js';
 
 export const DEFAULT_MAX_POSTINGS = 1024;
 export const DEFAULT_MAX_CANDIDATES = 32;
@@ -65,6 +65,11 @@ export class TermIndex implements CandidateSource {
   /** Block size of the term's postings; 0: no block (no postings yet, or common). */
   #postSize = new Uint32Array(1024);
   #common = new Uint8Array(1024);
+  /** 1 for a reference term (read before all others, and weighted up), 0 for the others. */
+  #isReference = new Uint8Array(1024);
+  /** The `#pass` that last listed the term: a task's terms are deduplicated by id, not by a Set. */
+  #seen = new Uint32Array(1024);
+  #pass = 0;
   readonly #postings = new BlockArena(1 << 16);
 
   // Tasks, by slot.
@@ -80,8 +85,13 @@ export class TermIndex implements CandidateSource {
   // Scratch for scoring.
   #score = new Float64Array(1024);
   #touched = new Uint32Array(1024);
+  /** A task's term ids (rarest first in `candidates`), and their ranks while sorting. */
+  #ids = new Uint32Array(64);
+  #ranks = new Uint32Array(64);
+  /** The min-heap of `topSlots`. */
+  #heap = new Uint32Array(64);
 
-  /** The last task whose terms were looked up (candidates() then add() for the same task). */
+  /** The last task whose terms were listed (candidates() then add() for the same task). */
   #lastTask: KnownTask | undefined;
   #lastTerms: string[] = [];
   #queries = 0;
@@ -148,14 +158,22 @@ export class TermIndex implements CandidateSource {
     this.#tasks[slot] = task;
     this.#repository[slot] = this.#repositoryId(task.repository);
 
-    const start = this.#taskTerms.alloc(BlockArena.sizeFor(terms.length));
-    this.#termStart[slot] = start;
-    this.#termCount[slot] = terms.length;
+    // each distinct term once, in the order listed
+    const pass = this.#nextPass();
+    let ids = this.#ids;
+    let count = 0;
     for (let i = 0; i < terms.length; i++) {
       const id = this.#intern(terms[i]!);
-      this.#taskTerms.data[start + i] = id;
-      this.#post(id, slot);
+      if (this.#seen[id] === pass) continue;
+      this.#seen[id] = pass;
+      if (count === ids.length) ids = this.#ids = ensureLength(ids, count + 1);
+      ids[count++] = id;
     }
+    const start = this.#taskTerms.alloc(BlockArena.sizeFor(count));
+    this.#termStart[slot] = start;
+    this.#termCount[slot] = count;
+    this.#taskTerms.data.set(ids.subarray(0, count), start);
+    for (let i = 0; i < count; i++) this.#post(ids[i]!, slot);
   }
 
   remove(task: KnownTask): void {
@@ -181,7 +199,8 @@ export class TermIndex implements CandidateSource {
    * the terms read. With fewer candidates than that, every shared term is read.
    */
   candidates(task: KnownTask): KnownTask[] {
-    const ids = this.#rareTermIds(this.#termsOf(task));
+    const idCount = this.#rareTermIds(this.#termsOf(task));
+    const ids = this.#ids;
     const size = this.size;
     const own = this.#slots.get(task.key);
     const repository = this.#repositories.get(task.repository);
@@ -189,9 +208,10 @@ export class TermIndex implements CandidateSource {
     let touched = this.#touched;
     let touchedCount = 0;
     const data = this.#postings.data;
-    for (const id of ids) {
+    for (let k = 0; k < idCount; k++) {
       if (touchedCount >= this.#maxCandidates) break;
-      const isReference = isReferenceTerm(this.#termNames[id]!);
+      const id = ids[k]!;
+      const isReference = this.#isReference[id] === 1;
       const weight = Math.log(1 + size / this.#df[id]!) + (isReference ? REFERENCE_BOOST : 0);
       const start = this.#postStart[id]!;
       const end = start + this.#postLength[id]!;
@@ -207,33 +227,89 @@ export class TermIndex implements CandidateSource {
         score[slot] = score[slot]! + weight;
       }
     }
-    const best = topSlots(touched, touchedCount, score, this.#tasks, this.#maxCandidates);
+    const best = this.#topSlots(touched, touchedCount);
     for (let i = 0; i < touchedCount; i++) score[touched[i]!] = 0;
     this.#queries += 1;
     this.#served += best.length;
     return best;
   }
 
-  /** The ids of the terms that have postings, rarest first (references before all). */
-  #rareTermIds(terms: readonly string[]): number[] {
-    const ids: number[] = [];
-    for (const term of terms) {
-      const id = this.#termIds.get(term);
-      if (id !== undefined && this.#postLength[id]! > 0) ids.push(id);
+  /**
+   * Puts in `#ids` the ids of the distinct terms that have postings, rarest first (references
+   * before all; equal ranks in the order listed, as a stable sort leaves them); returns how many.
+   */
+  #rareTermIds(terms: readonly string[]): number {
+    const pass = this.#nextPass();
+    let ids = this.#ids;
+    let ranks = this.#ranks;
+    let count = 0;
+    for (let i = 0; i < terms.length; i++) {
+      const id = this.#termIds.get(terms[i]!);
+      if (id === undefined || this.#postLength[id] === 0 || this.#seen[id] === pass) continue;
+      this.#seen[id] = pass;
+      if (count === ids.length) {
+        ids = this.#ids = ensureLength(ids, count + 1);
+        ranks = this.#ranks = ensureLength(ranks, count + 1);
+      }
+      const rank = this.#isReference[id] === 1 ? 0 : this.#df[id]!;
+      // insertion sort (stable; a task has a few dozen terms, a few of them with postings)
+      let j = count++;
+      while (j > 0 && ranks[j - 1]! > rank) {
+        ids[j] = ids[j - 1]!;
+        ranks[j] = ranks[j - 1]!;
+        j--;
+      }
+      ids[j] = id;
+      ranks[j] = rank;
     }
-    const rank = (id: number) => (isReferenceTerm(this.#termNames[id]!) ? 0 : this.#df[id]!);
-    return ids.sort((x, y) => rank(x) - rank(y));
+    return count;
   }
 
+  /** A new mark for `#seen` (all marks are cleared when the counter wraps). */
+  #nextPass(): number {
+    if (this.#pass === 0xffffffff) {
+      this.#seen.fill(0);
+      this.#pass = 0;
+    }
+    return ++this.#pass;
+  }
+
+  /** The terms the index posts `task` under, in order, possibly repeated (see `indexTerms`). */
   #termsOf(task: KnownTask): string[] {
     if (this.#lastTask === task) return this.#lastTerms;
-    const terms = new Set<string>(textTerms(task.text));
-    for (const term of referenceTerms(task)) terms.add(term);
-    const rules = this.#rules?.();
-    if (rules) for (const term of ruleTerms(task.text, rules)) terms.add(term);
+    this.#lastTerms = indexTerms(task, this.#rules?.(), []);
     this.#lastTask = task;
-    this.#lastTerms = [...terms];
     return this.#lastTerms;
+  }
+
+  /**
+   * The tasks of the `limit` (maxCandidates) best-scored of `count` slots, best first; on equal
+   * scores the later slot is better. A min-heap of `limit` slots, the worst at the top.
+   */
+  #topSlots(slots: Uint32Array, count: number): KnownTask[] {
+    const score = this.#score;
+    const limit = Math.min(this.#maxCandidates, count);
+    if (this.#heap.length < limit) this.#heap = new Uint32Array(limit);
+    const heap = this.#heap;
+    let size = 0;
+    for (let i = 0; i < count; i++) {
+      const slot = slots[i]!;
+      if (size < limit) {
+        heap[size] = slot;
+        siftUp(heap, size++, score);
+      } else if (better(score, slot, heap[0]!)) {
+        heap[0] = slot;
+        siftDown(heap, 0, size, score);
+      }
+    }
+    // take the worst out first, filling the list from its end
+    const best = new Array<KnownTask>(size);
+    for (let n = size; n > 0; n--) {
+      best[n - 1] = this.#tasks[heap[0]!]!;
+      heap[0] = heap[n - 1]!;
+      siftDown(heap, 0, n - 1, score);
+    }
+    return best;
   }
 
   #intern(term: string): number {
@@ -246,6 +322,9 @@ export class TermIndex implements CandidateSource {
     this.#postLength = ensureLength(this.#postLength, n);
     this.#postSize = ensureLength(this.#postSize, n);
     this.#common = ensureLength(this.#common, n);
+    this.#isReference = ensureLength(this.#isReference, n);
+    this.#seen = ensureLength(this.#seen, n);
+    this.#isReference[id] = isReferenceTerm(term) ? 1 : 0;
     this.#termIds.set(term, id);
     this.#termNames[id] = term;
     return id;
@@ -324,49 +403,35 @@ export class TermIndex implements CandidateSource {
   }
 }
 
-/** The `limit` best-scored slots, best first (ties: the later slot). A min-heap of size `limit`. */
-function topSlots(
-  slots: Uint32Array,
-  count: number,
-  score: Float64Array,
-  tasks: readonly (KnownTask | undefined)[],
-  limit: number,
-): KnownTask[] {
-  const better = (x: number, y: number) =>
-    score[x]! > score[y]! || (score[x] === score[y] && x > y);
-  const heap: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const slot = slots[i]!;
-    if (heap.length < limit) {
-      heap.push(slot);
-      siftUp(heap, heap.length - 1, better);
-    } else if (better(slot, heap[0]!)) {
-      heap[0] = slot;
-      siftDown(heap, 0, better);
-    }
-  }
-  heap.sort((x, y) => (better(x, y) ? -1 : 1));
-  return heap.map((slot) => tasks[slot]!);
+/** Whether `x` ranks before `y`: a higher score, or on a tie the later slot. */
+function better(score: Float64Array, x: number, y: number): boolean {
+  return score[x]! > score[y]! || (score[x] === score[y] && x > y);
 }
 
-function siftUp(heap: number[], i: number, better: (x: number, y: number) => boolean): void {
+/** Moves `heap[i]` up while it is worse than its parent (the worst slot at the top). */
+function siftUp(heap: Uint32Array, i: number, score: Float64Array): void {
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (!better(heap[parent]!, heap[i]!)) break;
-    [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+    if (!better(score, heap[parent]!, heap[i]!)) break;
+    const swap = heap[parent]!;
+    heap[parent] = heap[i]!;
+    heap[i] = swap;
     i = parent;
   }
 }
 
-function siftDown(heap: number[], i: number, better: (x: number, y: number) => boolean): void {
+/** Moves `heap[i]` down while a child of the first `size` is worse. */
+function siftDown(heap: Uint32Array, i: number, size: number, score: Float64Array): void {
   for (;;) {
     const left = 2 * i + 1;
     const right = left + 1;
     let worst = i;
-    if (left < heap.length && better(heap[worst]!, heap[left]!)) worst = left;
-    if (right < heap.length && better(heap[worst]!, heap[right]!)) worst = right;
+    if (left < size && better(score, heap[worst]!, heap[left]!)) worst = left;
+    if (right < size && better(score, heap[worst]!, heap[right]!)) worst = right;
     if (worst === i) return;
-    [heap[worst], heap[i]] = [heap[i]!, heap[worst]!];
+    const swap = heap[worst]!;
+    heap[worst] = heap[i]!;
+    heap[i] = swap;
     i = worst;
   }
 }
