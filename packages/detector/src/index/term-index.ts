@@ -96,6 +96,16 @@ export class TermIndex implements CandidateSource {
   /** The last task whose terms were listed (candidates() then add() for the same task). */
   #lastTask: KnownTask | undefined;
   #lastTerms: string[] = [];
+  /**
+   * The ids `candidates` found for the terms `#idsOf` (-1: unknown term), for `add` to reuse
+   * while the index is unchanged (`#idsVersion`): the term map is large, and each look-up after
+   * the rules have run is a few cache misses.
+   */
+  #lastIds = new Int32Array(64);
+  #idsOf: readonly string[] | undefined;
+  #idsVersion = -1;
+  /** Counts the changes of the term ids (`add`, `remove`). */
+  #version = 0;
   #queries = 0;
   #served = 0;
 
@@ -173,11 +183,14 @@ export class TermIndex implements CandidateSource {
     this.#repository[slot] = this.#repositoryId(task.repository);
 
     // each distinct term once, in the order listed
+    const known = this.#idsOf === terms && this.#idsVersion === this.#version;
+    this.#version += 1;
     const pass = this.#nextPass();
     let ids = this.#ids;
     let count = 0;
     for (let i = 0; i < terms.length; i++) {
-      const id = this.#intern(terms[i]!);
+      const found = known ? this.#lastIds[i]! : -1;
+      const id = found >= 0 ? found : this.#intern(terms[i]!);
       if (this.#seen[id] === pass) continue;
       this.#seen[id] = pass;
       if (count === ids.length) ids = this.#ids = ensureLength(ids, count + 1);
@@ -193,6 +206,7 @@ export class TermIndex implements CandidateSource {
   remove(task: KnownTask): void {
     const slot = this.#slots.get(task.key);
     if (slot === undefined) return;
+    this.#version += 1;
     this.#slots.delete(task.key);
     this.#tasks[slot] = undefined;
     const start = this.#termStart[slot]!;
@@ -257,8 +271,12 @@ export class TermIndex implements CandidateSource {
     let ids = this.#ids;
     let ranks = this.#ranks;
     let count = 0;
+    if (this.#lastIds.length < terms.length) this.#lastIds = new Int32Array(terms.length * 2);
+    this.#idsOf = terms;
+    this.#idsVersion = this.#version;
     for (let i = 0; i < terms.length; i++) {
       const id = this.#termIds.get(terms[i]!);
+      this.#lastIds[i] = id ?? -1;
       if (id === undefined || this.#postLength[id] === 0 || this.#seen[id] === pass) continue;
       this.#seen[id] = pass;
       if (count === ids.length) {
