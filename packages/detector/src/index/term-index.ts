@@ -10,6 +10,28 @@ export const DEFAULT_MAX_CANDIDATES = 32;
 /** Added to the weight of a reference term, so a task that cites another always ranks first. */
 const REFERENCE_BOOST = 1000;
 
+// The fields of a term's record in `TermIndex.#term`.
+/** How many known tasks have the term (exact, common terms included). */
+const DF = 0;
+/** Where the term's postings start in the postings arena. */
+const POST_START = 1;
+/** How many postings the term has (0 for a common term). */
+const POST_LENGTH = 2;
+/** Block size of the term's postings; 0: no block (no postings yet, or common). */
+const POST_SIZE = 3;
+/** The pass (`#nextPass`) that last listed the term. */
+const SEEN = 4;
+/** COMMON, REFERENCE and LOWER_CASE. */
+const FLAGS = 5;
+const TERM_FIELDS = 6;
+
+/** On more than `maxPostings` tasks: no postings kept. */
+const COMMON = 1;
+/** A reference term: read before all others, and weighted up. */
+const REFERENCE = 2;
+/** The term is its own lower case (every word and reference is; a rule's may not be). */
+const LOWER_CASE = 4;
+
 export interface TermIndexOptions {
   /**
    * A term known to more tasks than this is common: its postings are dropped and it no longer
@@ -59,18 +81,13 @@ export class TermIndex implements CandidateSource {
   readonly #termIds = new Map<string, number>();
   #termNames: (string | undefined)[] = [];
   readonly #freeTermIds: number[] = [];
-  #df = new Uint32Array(1024);
-  #postStart = new Uint32Array(1024);
-  #postLength = new Uint32Array(1024);
-  /** Block size of the term's postings; 0: no block (no postings yet, or common). */
-  #postSize = new Uint32Array(1024);
-  #common = new Uint8Array(1024);
-  /** 1 for a reference term (read before all others, and weighted up), 0 for the others. */
-  #isReference = new Uint8Array(1024);
-  /** 1 when the term is its own lower case (every word and reference is; a rule's may not be). */
-  #lowerCase = new Uint8Array(1024);
-  /** The `#pass` that last listed the term: a task's terms are deduplicated by id, not by a Set. */
-  #seen = new Uint32Array(1024);
+  /**
+   * Each term's record (`TERM_FIELDS` values from `id * TERM_FIELDS`: DF, POST_START, ...), the
+   * fields of a term side by side: a registration reads and writes a few fields of each of its
+   * terms, and the records of a large index are not in the cache then (one miss, not six).
+   */
+  #term = new Uint32Array(1024 * TERM_FIELDS);
+  /** The mark of a task's terms in SEEN: its terms are deduplicated by id, not by a Set. */
   #pass = 0;
   readonly #postings = new BlockArena(1 << 16);
 
@@ -136,19 +153,19 @@ export class TermIndex implements CandidateSource {
   /** In how many known tasks the term (lower-cased) appears. */
   documentFrequency(term: string): number {
     const id = this.#idOf(term);
-    return id === undefined ? 0 : this.#df[id]!;
+    return id === undefined ? 0 : this.#term[id * TERM_FIELDS + DF]!;
   }
 
   /** Whether a term has been on more than `maxPostings` tasks (and brings no candidates). */
   isCommon(term: string): boolean {
     const id = this.#idOf(term);
-    return id !== undefined && this.#common[id] === 1;
+    return id !== undefined && (this.#term[id * TERM_FIELDS + FLAGS]! & COMMON) !== 0;
   }
 
   /** How many postings the term keeps (0 for a common or unknown term). */
   postingCount(term: string): number {
     const id = this.#idOf(term);
-    return id === undefined ? 0 : this.#postLength[id]!;
+    return id === undefined ? 0 : this.#term[id * TERM_FIELDS + POST_LENGTH]!;
   }
 
   /**
@@ -158,7 +175,7 @@ export class TermIndex implements CandidateSource {
    */
   #idOf(term: string): number | undefined {
     const id = this.#termIds.get(term);
-    if (id !== undefined && this.#lowerCase[id] === 1) return id;
+    if (id !== undefined && (this.#term[id * TERM_FIELDS + FLAGS]! & LOWER_CASE) !== 0) return id;
     const lower = term.toLowerCase();
     return lower === term ? id : this.#termIds.get(lower);
   }
@@ -191,8 +208,9 @@ export class TermIndex implements CandidateSource {
     for (let i = 0; i < terms.length; i++) {
       const found = known ? this.#lastIds[i]! : -1;
       const id = found >= 0 ? found : this.#intern(terms[i]!);
-      if (this.#seen[id] === pass) continue;
-      this.#seen[id] = pass;
+      const seen = id * TERM_FIELDS + SEEN;
+      if (this.#term[seen] === pass) continue;
+      this.#term[seen] = pass;
       if (count === ids.length) ids = this.#ids = ensureLength(ids, count + 1);
       ids[count++] = id;
     }
@@ -236,13 +254,14 @@ export class TermIndex implements CandidateSource {
     let touched = this.#touched;
     let touchedCount = 0;
     const data = this.#postings.data;
+    const term = this.#term;
     for (let k = 0; k < idCount; k++) {
       if (touchedCount >= this.#maxCandidates) break;
-      const id = ids[k]!;
-      const isReference = this.#isReference[id] === 1;
-      const weight = Math.log(1 + size / this.#df[id]!) + (isReference ? REFERENCE_BOOST : 0);
-      const start = this.#postStart[id]!;
-      const end = start + this.#postLength[id]!;
+      const at = ids[k]! * TERM_FIELDS;
+      const isReference = (term[at + FLAGS]! & REFERENCE) !== 0;
+      const weight = Math.log(1 + size / term[at + DF]!) + (isReference ? REFERENCE_BOOST : 0);
+      const start = term[at + POST_START]!;
+      const end = start + term[at + POST_LENGTH]!;
       for (let i = start; i < end; i++) {
         const slot = data[i]!;
         if (slot === own || this.#repository[slot] === repository) continue;
@@ -274,16 +293,19 @@ export class TermIndex implements CandidateSource {
     if (this.#lastIds.length < terms.length) this.#lastIds = new Int32Array(terms.length * 2);
     this.#idsOf = terms;
     this.#idsVersion = this.#version;
+    const term = this.#term;
     for (let i = 0; i < terms.length; i++) {
       const id = this.#termIds.get(terms[i]!);
       this.#lastIds[i] = id ?? -1;
-      if (id === undefined || this.#postLength[id] === 0 || this.#seen[id] === pass) continue;
-      this.#seen[id] = pass;
+      if (id === undefined) continue;
+      const at = id * TERM_FIELDS;
+      if (term[at + POST_LENGTH] === 0 || term[at + SEEN] === pass) continue;
+      term[at + SEEN] = pass;
       if (count === ids.length) {
         ids = this.#ids = ensureLength(ids, count + 1);
         ranks = this.#ranks = ensureLength(ranks, count + 1);
       }
-      const rank = this.#isReference[id] === 1 ? 0 : this.#df[id]!;
+      const rank = (term[at + FLAGS]! & REFERENCE) !== 0 ? 0 : term[at + DF]!;
       // insertion sort (stable; a task has a few dozen terms, a few of them with postings)
       let j = count++;
       while (j > 0 && ranks[j - 1]! > rank) {
@@ -297,10 +319,10 @@ export class TermIndex implements CandidateSource {
     return count;
   }
 
-  /** A new mark for `#seen` (all marks are cleared when the counter wraps). */
+  /** A new mark for the SEEN fields (all marks are cleared when the counter wraps). */
   #nextPass(): number {
     if (this.#pass === 0xffffffff) {
-      this.#seen.fill(0);
+      for (let at = SEEN; at < this.#term.length; at += TERM_FIELDS) this.#term[at] = 0;
       this.#pass = 0;
     }
     return ++this.#pass;
@@ -348,72 +370,69 @@ export class TermIndex implements CandidateSource {
     let id = this.#termIds.get(term);
     if (id !== undefined) return id;
     id = this.#freeTermIds.pop() ?? this.#termNames.length;
-    const n = id + 1;
-    this.#df = ensureLength(this.#df, n);
-    this.#postStart = ensureLength(this.#postStart, n);
-    this.#postLength = ensureLength(this.#postLength, n);
-    this.#postSize = ensureLength(this.#postSize, n);
-    this.#common = ensureLength(this.#common, n);
-    this.#isReference = ensureLength(this.#isReference, n);
-    this.#lowerCase = ensureLength(this.#lowerCase, n);
-    this.#seen = ensureLength(this.#seen, n);
-    this.#isReference[id] = isReferenceTerm(term) ? 1 : 0;
-    this.#lowerCase[id] = term === term.toLowerCase() ? 1 : 0;
+    this.#term = ensureLength(this.#term, (id + 1) * TERM_FIELDS);
+    // a new id's record is zero, a reused one's was cleared when its term went (#unpost)
+    this.#term[id * TERM_FIELDS + FLAGS] =
+      (isReferenceTerm(term) ? REFERENCE : 0) | (term === term.toLowerCase() ? LOWER_CASE : 0);
     this.#termIds.set(term, id);
     this.#termNames[id] = term;
     return id;
   }
 
   #post(id: number, slot: number): void {
-    const df = ++this.#df[id]!;
-    if (this.#common[id] === 1) return;
+    const term = this.#term;
+    const at = id * TERM_FIELDS;
+    const df = ++term[at + DF]!;
+    if ((term[at + FLAGS]! & COMMON) !== 0) return;
     if (df > this.#maxPostings) {
       // Common from now on: its postings would cost more than they tell.
-      if (this.#postSize[id]! > 0)
-        this.#postings.release(this.#postStart[id]!, this.#postSize[id]!);
-      this.#common[id] = 1;
-      this.#postSize[id] = 0;
-      this.#postLength[id] = 0;
+      if (term[at + POST_SIZE]! > 0)
+        this.#postings.release(term[at + POST_START]!, term[at + POST_SIZE]!);
+      term[at + FLAGS] = term[at + FLAGS]! | COMMON;
+      term[at + POST_SIZE] = 0;
+      term[at + POST_LENGTH] = 0;
       return;
     }
-    const length = this.#postLength[id]!;
-    const size = this.#postSize[id]!;
+    const length = term[at + POST_LENGTH]!;
+    const size = term[at + POST_SIZE]!;
     if (length === size) {
       const grown = size === 0 ? 1 : size * 2;
       const start = this.#postings.alloc(grown);
       const data = this.#postings.data;
       if (size > 0) {
-        const old = this.#postStart[id]!;
+        const old = term[at + POST_START]!;
         data.copyWithin(start, old, old + length);
         this.#postings.release(old, size);
       }
-      this.#postStart[id] = start;
-      this.#postSize[id] = grown;
+      term[at + POST_START] = start;
+      term[at + POST_SIZE] = grown;
     }
-    this.#postings.data[this.#postStart[id]! + length] = slot;
-    this.#postLength[id] = length + 1;
+    this.#postings.data[term[at + POST_START]! + length] = slot;
+    term[at + POST_LENGTH] = length + 1;
   }
 
   #unpost(id: number, slot: number): void {
-    const df = --this.#df[id]!;
-    if (this.#common[id] === 0) {
+    const term = this.#term;
+    const at = id * TERM_FIELDS;
+    const df = --term[at + DF]!;
+    if ((term[at + FLAGS]! & COMMON) === 0) {
       const data = this.#postings.data;
-      const start = this.#postStart[id]!;
-      const last = start + this.#postLength[id]! - 1;
+      const start = term[at + POST_START]!;
+      const last = start + term[at + POST_LENGTH]! - 1;
       for (let i = start; i <= last; i++) {
         if (data[i] !== slot) continue;
         data[i] = data[last]!;
-        this.#postLength[id] = last - start;
+        term[at + POST_LENGTH] = last - start;
         break;
       }
     }
     if (df === 0) {
       // No known task has the term any more: forget it (a common term becomes rare again).
-      if (this.#postSize[id]! > 0)
-        this.#postings.release(this.#postStart[id]!, this.#postSize[id]!);
-      this.#postSize[id] = 0;
-      this.#postLength[id] = 0;
-      this.#common[id] = 0;
+      if (term[at + POST_SIZE]! > 0)
+        this.#postings.release(term[at + POST_START]!, term[at + POST_SIZE]!);
+      term[at + POST_SIZE] = 0;
+      term[at + POST_LENGTH] = 0;
+      term[at + FLAGS] = 0;
       this.#termIds.delete(this.#termNames[id]!);
       this.#termNames[id] = undefined;
       this.#freeTermIds.push(id);

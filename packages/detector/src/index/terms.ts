@@ -27,11 +27,13 @@ export function indexTerms(
   rules: readonly Pick<DependencyRule, 'name' | 'keywords'>[] | undefined,
   out: string[],
 ): string[] {
-  // textTerms(task.text), unrolled: countedTerms builds a Set only to drop the duplicates
-  for (const term of task.text.terms) out.push(term);
-  for (const identifier of task.text.identifiers) out.push(identifier);
+  // a known task's text comes from a cache: read it once
+  const text = task.text;
+  // textTerms(text), unrolled: countedTerms builds a Set only to drop the duplicates
+  for (const term of text.terms) out.push(term);
+  for (const identifier of text.identifiers) out.push(identifier);
   referenceTerms(task, out);
-  if (rules) ruleTerms(task.text, rules, out);
+  if (rules) ruleTerms(text, rules, out);
   return out;
 }
 
