@@ -208,9 +208,10 @@ export class DependencyDetector implements Detector {
       );
       if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
       const [earlierKey, laterKey] = otherFirst ? [other.key, key] : [key, other.key];
-      const reportKey = `${earlierKey}\u0001${laterKey}\u0001${best.rule}`;
-      if (this.#reported.has(reportKey)) continue;
-      this.#reported.add(reportKey);
+      // one look-up in the (large, rarely cached) set of reported pairs, not has() then add()
+      const reported = this.#reported.size;
+      this.#reported.add(`${earlierKey}\u0001${laterKey}\u0001${best.rule}`);
+      if (this.#reported.size === reported) continue;
       found.push(this.#dependency(best, earlier.task, later.task, detectedAt));
     }
     this.#candidates.add(known);

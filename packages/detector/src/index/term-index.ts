@@ -121,6 +121,9 @@ export class TermIndex implements CandidateSource {
   #lastIds = new Int32Array(64);
   #idsOf: readonly string[] | undefined;
   #idsVersion = -1;
+  /** The task `candidates` last looked up, and its slot then (likewise reused by `add`). */
+  #ownOf: KnownTask | undefined;
+  #own: number | undefined;
   /** Counts the changes of the term ids (`add`, `remove`). */
   #version = 0;
   #queries = 0;
@@ -191,7 +194,8 @@ export class TermIndex implements CandidateSource {
   }
 
   add(task: KnownTask): void {
-    if (this.#slots.has(task.key)) this.remove(task);
+    const looked = this.#ownOf === task && this.#idsVersion === this.#version;
+    if (looked ? this.#own !== undefined : this.#slots.has(task.key)) this.remove(task);
     const terms = this.#termsOf(task);
     const slot = this.#freeSlots.pop() ?? this.#tasks.length;
     this.#ensureSlots(slot + 1);
@@ -249,6 +253,8 @@ export class TermIndex implements CandidateSource {
     const ids = this.#ids;
     const size = this.size;
     const own = this.#slots.get(task.key);
+    this.#ownOf = task;
+    this.#own = own;
     const repository = this.#repositories.get(task.repository);
     const score = this.#score;
     let touched = this.#touched;
