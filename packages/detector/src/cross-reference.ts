@@ -115,8 +115,11 @@ export function proposalNames(task: TaskContext): string[] {
   const names = new Set<string>();
   const leading = PROPOSAL_TITLE.exec(task.title);
   if (leading) names.add(`${leading[1]!.toLowerCase()}-${number}`);
-  for (const match of task.title.matchAll(PROPOSAL_REF)) {
-    if (String(Number(match[2]!)) === number) names.add(`${match[1]!.toLowerCase()}-${number}`);
+  // a title naming the task's own number has its digits (no regex scan of most titles)
+  if (task.title.includes(number)) {
+    for (const match of task.title.matchAll(PROPOSAL_REF)) {
+      if (String(Number(match[2]!)) === number) names.add(`${match[1]!.toLowerCase()}-${number}`);
+    }
   }
   return [...names];
 }
