@@ -218,7 +218,8 @@ export class TermIndex implements CandidateSource {
       if (count === ids.length) ids = this.#ids = ensureLength(ids, count + 1);
       ids[count++] = id;
     }
-    const start = this.#taskTerms.alloc(BlockArena.sizeFor(count));
+    // a task's terms never grow: a block of their number (1 for none), no power-of-two slack
+    const start = this.#taskTerms.alloc(Math.max(count, 1));
     this.#termStart[slot] = start;
     this.#termCount[slot] = count;
     this.#taskTerms.data.set(ids.subarray(0, count), start);
@@ -234,7 +235,7 @@ export class TermIndex implements CandidateSource {
     const start = this.#termStart[slot]!;
     const count = this.#termCount[slot]!;
     for (let i = 0; i < count; i++) this.#unpost(this.#taskTerms.data[start + i]!, slot);
-    this.#taskTerms.release(start, BlockArena.sizeFor(count));
+    this.#taskTerms.release(start, Math.max(count, 1));
     this.#termCount[slot] = 0;
     this.#freeSlots.push(slot);
     if (this.#lastTask === task) this.#lastTask = undefined;
