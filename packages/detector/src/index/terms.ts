@@ -20,7 +20,7 @@ export function textTerms(text: TaskText): Iterable<string> {
  * Every term the index posts a task under, appended to `out` in the order the index reads them
  * (text terms, then reference terms, then rule terms): `textTerms`, `referenceTerms` and
  * `ruleTerms`. A term may come twice (a stem that is also an identifier): the index, which
- * numbers terms anyway, keeps the first. No set per task: this runs twice per registration.
+ * numbers terms anyway, keeps the first, so no set is made per registration.
  */
 export function indexTerms(
   task: KnownTask,
