@@ -7,6 +7,12 @@ export function countedTerms(text: TaskText): Set<string> {
   return terms;
 }
 
+/** `countedTerms(text)`, each once, without making the set. */
+function forEachCounted(text: TaskText, visit: (term: string) => void): void {
+  for (const term of text.terms) visit(term);
+  for (const identifier of text.identifiers) if (!text.terms.has(identifier)) visit(identifier);
+}
+
 /**
  * Document frequencies of the known tasks' terms and identifiers: how many tasks have each.
  * The detector keeps one unless its CandidateSource counts them itself (an index does).
@@ -26,18 +32,16 @@ export class DocumentFrequencies implements CorpusStats {
 
   add(text: TaskText): void {
     this.#size += 1;
-    for (const term of countedTerms(text)) {
-      this.#counts.set(term, (this.#counts.get(term) ?? 0) + 1);
-    }
+    forEachCounted(text, (term) => this.#counts.set(term, (this.#counts.get(term) ?? 0) + 1));
   }
 
   remove(text: TaskText): void {
     this.#size = Math.max(0, this.#size - 1);
-    for (const term of countedTerms(text)) {
+    forEachCounted(text, (term) => {
       const count = (this.#counts.get(term) ?? 0) - 1;
       if (count > 0) this.#counts.set(term, count);
       else this.#counts.delete(term);
-    }
+    });
   }
 }
 

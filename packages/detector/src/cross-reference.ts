@@ -67,7 +67,12 @@ const PROPOSAL_TITLE = /^\s*\[?(\p{Lu}{2,8})(?:\]|\s*:|\s+-\s|\/)/u;
 /** Every explicit reference to an issue, pull request or numbered proposal in a text. */
 export function findReferences(text: string): Reference[] {
   const found: Reference[] = [];
-  for (const pattern of [SHORT_REF, URL_REF]) {
+  // most texts cite nothing: a reference has a `#`, a URL a `//`, and a Unicode regex with a
+  // look-behind tried at every position costs a microsecond or more per text
+  const patterns: RegExp[] = [];
+  if (text.includes('#')) patterns.push(SHORT_REF);
+  if (text.includes('//')) patterns.push(URL_REF);
+  for (const pattern of patterns) {
     for (const match of text.matchAll(pattern)) {
       found.push({
         repository: normalizeRepository(match[1]!),
@@ -110,8 +115,11 @@ export function proposalNames(task: TaskContext): string[] {
   const names = new Set<string>();
   const leading = PROPOSAL_TITLE.exec(task.title);
   if (leading) names.add(`${leading[1]!.toLowerCase()}-${number}`);
-  for (const match of task.title.matchAll(PROPOSAL_REF)) {
-    if (String(Number(match[2]!)) === number) names.add(`${match[1]!.toLowerCase()}-${number}`);
+  // a title naming the task's own number has its digits (no regex scan of most titles)
+  if (task.title.includes(number)) {
+    for (const match of task.title.matchAll(PROPOSAL_REF)) {
+      if (String(Number(match[2]!)) === number) names.add(`${match[1]!.toLowerCase()}-${number}`);
+    }
   }
   return [...names];
 }
@@ -122,10 +130,27 @@ export function proposalName(ref: Reference): string | undefined {
 }
 
 /**
+ * Repository names as given, normalized: a registration normalizes its repository, and a few
+ * hundred repositories have thousands of tasks each, which then share one string.
+ */
+const NORMALIZED = new Map<string, string>();
+const NORMALIZED_CACHE_SIZE = 10_000;
+
+/**
  * A repository name reduced to `org/repo` (or `repo` when it has no owner), lower-case:
  * URLs lose their scheme and host, `.git` and trailing slashes go.
  */
 export function normalizeRepository(repository: string): string {
+  let normalized = NORMALIZED.get(repository);
+  if (normalized === undefined) {
+    normalized = normalize(repository);
+    if (NORMALIZED.size >= NORMALIZED_CACHE_SIZE) NORMALIZED.clear();
+    NORMALIZED.set(repository, normalized);
+  }
+  return normalized;
+}
+
+function normalize(repository: string): string {
   let r = repository.trim().toLowerCase();
   const scheme = r.indexOf('://');
   if (scheme >= 0) {

@@ -104,6 +104,29 @@ export interface DependencyDetectorOptions {
 }
 
 /**
+ * A source's statistics with one more task counted, the one being registered (its terms and
+ * identifiers, `countedTerms`, looked up in its text: no set of them per registration).
+ */
+class WithTask implements CorpusStats {
+  readonly #stats: CorpusStats;
+  readonly #text: TaskText;
+
+  constructor(stats: CorpusStats, text: TaskText) {
+    this.#stats = stats;
+    this.#text = text;
+  }
+
+  get size(): number {
+    return this.#stats.size + 1;
+  }
+
+  documentFrequency(term: string): number {
+    const counted = this.#text.terms.has(term) || this.#text.identifiers.has(term);
+    return this.#stats.documentFrequency(term) + (counted ? 1 : 0);
+  }
+}
+
+/**
  * Finds the claimed tasks of other repositories that a task depends on.
  *
  * `register(task)` compares the task with the candidates (by default every known task), skips
@@ -131,13 +154,15 @@ export class DependencyDetector implements Detector {
   readonly #minConfidence: number;
   readonly #onRuleError: ((error: RuleFailedError) => void) | undefined;
   #rules: RuleEntry[];
+  /** The rules of `#rules`, for the index, which reads them at every registration. */
+  #ruleList: readonly DependencyRule[];
   #order = 0;
 
   constructor(options: DependencyDetectorOptions = {}) {
     this.#rules = ruleEntries(options.rules ?? []);
+    this.#ruleList = this.rules();
     this.#clock = options.clock ?? systemClock;
-    this.#candidates =
-      options.candidates ?? new TermIndex({ rules: () => this.#rules.map((e) => e.rule) });
+    this.#candidates = options.candidates ?? new TermIndex({ rules: () => this.#ruleList });
     this.#texts = new KnownTexts(options.textCacheSize);
     this.#frequencies = this.#candidates.stats ? undefined : new DocumentFrequencies();
     this.#sourceStats = this.#candidates.stats?.();
@@ -186,9 +211,10 @@ export class DependencyDetector implements Detector {
       const best = bestMatch(this.#rules, earlier, later, this.#options, stats, this.#onFailure);
       if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
       const [earlierKey, laterKey] = otherFirst ? [other.key, key] : [key, other.key];
-      const reportKey = `${earlierKey}\u0001${laterKey}\u0001${best.rule}`;
-      if (this.#reported.has(reportKey)) continue;
-      this.#reported.add(reportKey);
+      // one look-up in the (large, rarely cached) set of reported pairs, not has() then add()
+      const reported = this.#reported.size;
+      this.#reported.add(`${earlierKey}\u0001${laterKey}\u0001${best.rule}`);
+      if (this.#reported.size === reported) continue;
       found.push(this.#dependency(best, earlier.task, later.task, detectedAt));
     }
     this.#candidates.add(known);
@@ -201,14 +227,7 @@ export class DependencyDetector implements Detector {
       this.#frequencies.add(known.text);
       return this.#frequencies;
     }
-    const stats = this.#sourceStats!;
-    const mine = new Set<string>([...known.text.terms, ...known.text.identifiers]);
-    return {
-      get size() {
-        return stats.size + 1;
-      },
-      documentFrequency: (term) => stats.documentFrequency(term) + (mine.has(term) ? 1 : 0),
-    };
+    return new WithTask(this.#sourceStats!, known.text);
   }
 
   /** The dependency a verdict on (a, b) reports: task1 first where the rule says so. */
@@ -270,11 +289,13 @@ export class DependencyDetector implements Detector {
   /** Adds a rule after the loaded ones. Throws InvalidRuleError for a bad or duplicate rule. */
   addRule(rule: DependencyRule): void {
     this.#rules = [...this.#rules, { rule: checkRule(rule, this.#names()) }];
+    this.#ruleList = this.rules();
   }
 
   /** Adds a pack's rules (all or none). Throws UnsupportedSpecificationError or InvalidRuleError. */
   addRulePack(pack: RulePack): void {
     this.#rules = [...this.#rules, ...packEntries(pack, this.#names())];
+    this.#ruleList = this.rules();
   }
 
   /** Validator failures so far, per rule. */

@@ -1,14 +1,15 @@
 /**
- * Blocks of `uint32` in one growable typed array, in power-of-two sizes, each size with its
- * own free list: a posting list that grows moves to a block twice its size and its old block
- * is reused by the next list of that size. A few million small lists cost their contents plus
- * at most 2x slack, not a typed array (some 200 bytes of headers) each.
+ * Blocks of `uint32` in one growable typed array, each size with its own free list: a posting
+ * list that grows moves to a block twice its size (power-of-two sizes) and its old block is
+ * reused by the next list of that size; a list that never grows (a task's terms) takes a block
+ * of its exact size. A few million small lists cost their contents plus at most 2x slack, not a
+ * typed array (some 200 bytes of headers) each.
  */
 export class BlockArena {
   /** The storage. A call to `alloc` may replace it: read it again after allocating. */
   data: Uint32Array;
   #top = 0;
-  /** Free block offsets, by size class (log2 of the block size). */
+  /** Free block offsets, by block size. */
   readonly #free: number[][] = [];
 
   constructor(initialCapacity = 1024) {
@@ -20,9 +21,9 @@ export class BlockArena {
     return length <= 1 ? 1 : 2 ** Math.ceil(Math.log2(length));
   }
 
-  /** A block of `size` values (a power of two); its contents are undefined. */
+  /** A block of `size` values (at least 1); its contents are undefined. */
   alloc(size: number): number {
-    const free = this.#free[Math.log2(size)];
+    const free = this.#free[size];
     if (free !== undefined && free.length > 0) return free.pop()!;
     const offset = this.#top;
     if (offset + size > this.data.length) {
@@ -34,11 +35,10 @@ export class BlockArena {
     return offset;
   }
 
-  /** Gives a block back for reuse. */
+  /** Gives a block of `size` values back for reuse. */
   release(offset: number, size: number): void {
-    const sizeClass = Math.log2(size);
-    const free = this.#free[sizeClass];
-    if (free === undefined) this.#free[sizeClass] = [offset];
+    const free = this.#free[size];
+    if (free === undefined) this.#free[size] = [offset];
     else free.push(offset);
   }
 

@@ -129,6 +129,27 @@ describe('TermIndex', () => {
     expect(ids(index.candidates(known(2, 'org/b', 'beta')))).toEqual([1]);
   });
 
+  it('adds after candidates() of the same task as after a fresh look-up (it reuses that look-up)', () => {
+    const index = new TermIndex();
+    index.add(known(1, 'org/a', 'alpha gamma'));
+    index.add(known(3, 'org/c', 'gamma'));
+    // candidates() then add() of a task under a known key, as the detector calls them
+    const again = known(1, 'org/a', 'beta gamma');
+    expect(ids(index.candidates(again))).toEqual([3]);
+    index.add(again);
+    expect(index.size).toBe(2);
+    expect(index.stats().documentFrequency('alpha')).toBe(0);
+    expect(index.stats().documentFrequency('gamma')).toBe(2);
+    // a change between candidates() and add() makes add() look up again
+    const fresh = known(4, 'org/d', 'beta delta');
+    expect(ids(index.candidates(fresh))).toEqual([1]);
+    index.remove(again);
+    index.add(fresh);
+    expect(index.stats().documentFrequency('beta')).toBe(1);
+    expect(index.stats().documentFrequency('delta')).toBe(1);
+    expect(ids(index.candidates(known(5, 'org/e', 'delta')))).toEqual([4]);
+  });
+
   it('refuses options that cannot work', () => {
     expect(() => new TermIndex({ maxCandidates: 0 })).toThrow(InvalidIndexOptionError);
     expect(() => new TermIndex({ maxPostings: 1.5 })).toThrow(/maxPostings/);

@@ -2,13 +2,35 @@ import type { CorpusStats, DependencyRule } from '@chorale/core';
 import type { CandidateSource, KnownTask } from '../detector.js';
 import { BlockArena, ensureLength } from './block-arena.js';
 import { positiveInteger } from './errors.js';
-import { isReferenceTerm, referenceTerms, ruleTerms, textTerms } from './terms.js';
+import { indexTerms, isReferenceTerm } from './terms.js';
 
 export const DEFAULT_MAX_POSTINGS = 1024;
 export const DEFAULT_MAX_CANDIDATES = 32;
 
 /** Added to the weight of a reference term, so a task that cites another always ranks first. */
 const REFERENCE_BOOST = 1000;
+
+// The fields of a term's record in `TermIndex.#term`.
+/** How many known tasks have the term (exact, common terms included). */
+const DF = 0;
+/** Where the term's postings start in the postings arena. */
+const POST_START = 1;
+/** How many postings the term has (0 for a common term). */
+const POST_LENGTH = 2;
+/** Block size of the term's postings; 0: no block (no postings yet, or common). */
+const POST_SIZE = 3;
+/** The pass (`#nextPass`) that last listed the term. */
+const SEEN = 4;
+/** COMMON, REFERENCE and LOWER_CASE. */
+const FLAGS = 5;
+const TERM_FIELDS = 6;
+
+/** On more than `maxPostings` tasks: no postings kept. */
+const COMMON = 1;
+/** A reference term: read before all others, and weighted up. */
+const REFERENCE = 2;
+/** The term is its own lower case (every word and reference is; a rule's may not be). */
+const LOWER_CASE = 4;
 
 export interface TermIndexOptions {
   /**
@@ -59,12 +81,14 @@ export class TermIndex implements CandidateSource {
   readonly #termIds = new Map<string, number>();
   #termNames: (string | undefined)[] = [];
   readonly #freeTermIds: number[] = [];
-  #df = new Uint32Array(1024);
-  #postStart = new Uint32Array(1024);
-  #postLength = new Uint32Array(1024);
-  /** Block size of the term's postings; 0: no block (no postings yet, or common). */
-  #postSize = new Uint32Array(1024);
-  #common = new Uint8Array(1024);
+  /**
+   * Each term's record (`TERM_FIELDS` values from `id * TERM_FIELDS`: DF, POST_START, ...), the
+   * fields of a term side by side: a registration reads and writes a few fields of each of its
+   * terms, and the records of a large index are not in the cache then (one miss, not six).
+   */
+  #term = new Uint32Array(1024 * TERM_FIELDS);
+  /** The mark of a task's terms in SEEN: its terms are deduplicated by id, not by a Set. */
+  #pass = 0;
   readonly #postings = new BlockArena(1 << 16);
 
   // Tasks, by slot.
@@ -80,10 +104,28 @@ export class TermIndex implements CandidateSource {
   // Scratch for scoring.
   #score = new Float64Array(1024);
   #touched = new Uint32Array(1024);
+  /** A task's term ids (rarest first in `candidates`), and their ranks while sorting. */
+  #ids = new Uint32Array(64);
+  #ranks = new Uint32Array(64);
+  /** The min-heap of `topSlots`. */
+  #heap = new Uint32Array(64);
 
-  /** The last task whose terms were looked up (candidates() then add() for the same task). */
+  /** The last task whose terms were listed (candidates() then add() for the same task). */
   #lastTask: KnownTask | undefined;
   #lastTerms: string[] = [];
+  /**
+   * The ids `candidates` found for the terms `#idsOf` (-1: unknown term), for `add` to reuse
+   * while the index is unchanged (`#idsVersion`): the term map is large, and each look-up after
+   * the rules have run is a few cache misses.
+   */
+  #lastIds = new Int32Array(64);
+  #idsOf: readonly string[] | undefined;
+  #idsVersion = -1;
+  /** The task `candidates` last looked up, and its slot then (likewise reused by `add`). */
+  #ownOf: KnownTask | undefined;
+  #own: number | undefined;
+  /** Counts the changes of the term ids (`add`, `remove`). */
+  #version = 0;
   #queries = 0;
   #served = 0;
 
@@ -113,20 +155,32 @@ export class TermIndex implements CandidateSource {
 
   /** In how many known tasks the term (lower-cased) appears. */
   documentFrequency(term: string): number {
-    const id = this.#termIds.get(term.toLowerCase());
-    return id === undefined ? 0 : this.#df[id]!;
+    const id = this.#idOf(term);
+    return id === undefined ? 0 : this.#term[id * TERM_FIELDS + DF]!;
   }
 
   /** Whether a term has been on more than `maxPostings` tasks (and brings no candidates). */
   isCommon(term: string): boolean {
-    const id = this.#termIds.get(term.toLowerCase());
-    return id !== undefined && this.#common[id] === 1;
+    const id = this.#idOf(term);
+    return id !== undefined && (this.#term[id * TERM_FIELDS + FLAGS]! & COMMON) !== 0;
   }
 
   /** How many postings the term keeps (0 for a common or unknown term). */
   postingCount(term: string): number {
-    const id = this.#termIds.get(term.toLowerCase());
-    return id === undefined ? 0 : this.#postLength[id]!;
+    const id = this.#idOf(term);
+    return id === undefined ? 0 : this.#term[id * TERM_FIELDS + POST_LENGTH]!;
+  }
+
+  /**
+   * The id of `term` lower-cased. The rules ask `documentFrequency` a hundred times per
+   * registration, for terms of the texts, which are lower-case already: a term found as it is
+   * and kept lower-case is the answer without lower-casing it (a few ns each time, no copy).
+   */
+  #idOf(term: string): number | undefined {
+    const id = this.#termIds.get(term);
+    if (id !== undefined && (this.#term[id * TERM_FIELDS + FLAGS]! & LOWER_CASE) !== 0) return id;
+    const lower = term.toLowerCase();
+    return lower === term ? id : this.#termIds.get(lower);
   }
 
   /** Calls of `candidates()` and the candidates they returned, since the index was made. */
@@ -140,7 +194,8 @@ export class TermIndex implements CandidateSource {
   }
 
   add(task: KnownTask): void {
-    if (this.#slots.has(task.key)) this.remove(task);
+    const looked = this.#ownOf === task && this.#idsVersion === this.#version;
+    if (looked ? this.#own !== undefined : this.#slots.has(task.key)) this.remove(task);
     const terms = this.#termsOf(task);
     const slot = this.#freeSlots.pop() ?? this.#tasks.length;
     this.#ensureSlots(slot + 1);
@@ -148,25 +203,39 @@ export class TermIndex implements CandidateSource {
     this.#tasks[slot] = task;
     this.#repository[slot] = this.#repositoryId(task.repository);
 
-    const start = this.#taskTerms.alloc(BlockArena.sizeFor(terms.length));
-    this.#termStart[slot] = start;
-    this.#termCount[slot] = terms.length;
+    // each distinct term once, in the order listed
+    const known = this.#idsOf === terms && this.#idsVersion === this.#version;
+    this.#version += 1;
+    const pass = this.#nextPass();
+    let ids = this.#ids;
+    let count = 0;
     for (let i = 0; i < terms.length; i++) {
-      const id = this.#intern(terms[i]!);
-      this.#taskTerms.data[start + i] = id;
-      this.#post(id, slot);
+      const found = known ? this.#lastIds[i]! : -1;
+      const id = found >= 0 ? found : this.#intern(terms[i]!);
+      const seen = id * TERM_FIELDS + SEEN;
+      if (this.#term[seen] === pass) continue;
+      this.#term[seen] = pass;
+      if (count === ids.length) ids = this.#ids = ensureLength(ids, count + 1);
+      ids[count++] = id;
     }
+    // a task's terms never grow: a block of their number (1 for none), no power-of-two slack
+    const start = this.#taskTerms.alloc(Math.max(count, 1));
+    this.#termStart[slot] = start;
+    this.#termCount[slot] = count;
+    this.#taskTerms.data.set(ids.subarray(0, count), start);
+    for (let i = 0; i < count; i++) this.#post(ids[i]!, slot);
   }
 
   remove(task: KnownTask): void {
     const slot = this.#slots.get(task.key);
     if (slot === undefined) return;
+    this.#version += 1;
     this.#slots.delete(task.key);
     this.#tasks[slot] = undefined;
     const start = this.#termStart[slot]!;
     const count = this.#termCount[slot]!;
     for (let i = 0; i < count; i++) this.#unpost(this.#taskTerms.data[start + i]!, slot);
-    this.#taskTerms.release(start, BlockArena.sizeFor(count));
+    this.#taskTerms.release(start, Math.max(count, 1));
     this.#termCount[slot] = 0;
     this.#freeSlots.push(slot);
     if (this.#lastTask === task) this.#lastTask = undefined;
@@ -181,20 +250,25 @@ export class TermIndex implements CandidateSource {
    * the terms read. With fewer candidates than that, every shared term is read.
    */
   candidates(task: KnownTask): KnownTask[] {
-    const ids = this.#rareTermIds(this.#termsOf(task));
+    const idCount = this.#rareTermIds(this.#termsOf(task));
+    const ids = this.#ids;
     const size = this.size;
     const own = this.#slots.get(task.key);
+    this.#ownOf = task;
+    this.#own = own;
     const repository = this.#repositories.get(task.repository);
     const score = this.#score;
     let touched = this.#touched;
     let touchedCount = 0;
     const data = this.#postings.data;
-    for (const id of ids) {
+    const term = this.#term;
+    for (let k = 0; k < idCount; k++) {
       if (touchedCount >= this.#maxCandidates) break;
-      const isReference = isReferenceTerm(this.#termNames[id]!);
-      const weight = Math.log(1 + size / this.#df[id]!) + (isReference ? REFERENCE_BOOST : 0);
-      const start = this.#postStart[id]!;
-      const end = start + this.#postLength[id]!;
+      const at = ids[k]! * TERM_FIELDS;
+      const isReference = (term[at + FLAGS]! & REFERENCE) !== 0;
+      const weight = Math.log(1 + size / term[at + DF]!) + (isReference ? REFERENCE_BOOST : 0);
+      const start = term[at + POST_START]!;
+      const end = start + term[at + POST_LENGTH]!;
       for (let i = start; i < end; i++) {
         const slot = data[i]!;
         if (slot === own || this.#repository[slot] === repository) continue;
@@ -207,100 +281,165 @@ export class TermIndex implements CandidateSource {
         score[slot] = score[slot]! + weight;
       }
     }
-    const best = topSlots(touched, touchedCount, score, this.#tasks, this.#maxCandidates);
+    const best = this.#topSlots(touched, touchedCount);
     for (let i = 0; i < touchedCount; i++) score[touched[i]!] = 0;
     this.#queries += 1;
     this.#served += best.length;
     return best;
   }
 
-  /** The ids of the terms that have postings, rarest first (references before all). */
-  #rareTermIds(terms: readonly string[]): number[] {
-    const ids: number[] = [];
-    for (const term of terms) {
-      const id = this.#termIds.get(term);
-      if (id !== undefined && this.#postLength[id]! > 0) ids.push(id);
+  /**
+   * Puts in `#ids` the ids of the distinct terms that have postings, rarest first (references
+   * before all; equal ranks in the order listed, as a stable sort leaves them); returns how many.
+   */
+  #rareTermIds(terms: readonly string[]): number {
+    const pass = this.#nextPass();
+    let ids = this.#ids;
+    let ranks = this.#ranks;
+    let count = 0;
+    if (this.#lastIds.length < terms.length) this.#lastIds = new Int32Array(terms.length * 2);
+    this.#idsOf = terms;
+    this.#idsVersion = this.#version;
+    const term = this.#term;
+    for (let i = 0; i < terms.length; i++) {
+      const id = this.#termIds.get(terms[i]!);
+      this.#lastIds[i] = id ?? -1;
+      if (id === undefined) continue;
+      const at = id * TERM_FIELDS;
+      if (term[at + POST_LENGTH] === 0 || term[at + SEEN] === pass) continue;
+      term[at + SEEN] = pass;
+      if (count === ids.length) {
+        ids = this.#ids = ensureLength(ids, count + 1);
+        ranks = this.#ranks = ensureLength(ranks, count + 1);
+      }
+      const rank = (term[at + FLAGS]! & REFERENCE) !== 0 ? 0 : term[at + DF]!;
+      // insertion sort (stable; a task has a few dozen terms, a few of them with postings)
+      let j = count++;
+      while (j > 0 && ranks[j - 1]! > rank) {
+        ids[j] = ids[j - 1]!;
+        ranks[j] = ranks[j - 1]!;
+        j--;
+      }
+      ids[j] = id;
+      ranks[j] = rank;
     }
-    const rank = (id: number) => (isReferenceTerm(this.#termNames[id]!) ? 0 : this.#df[id]!);
-    return ids.sort((x, y) => rank(x) - rank(y));
+    return count;
   }
 
+  /** A new mark for the SEEN fields (all marks are cleared when the counter wraps). */
+  #nextPass(): number {
+    if (this.#pass === 0xffffffff) {
+      for (let at = SEEN; at < this.#term.length; at += TERM_FIELDS) this.#term[at] = 0;
+      this.#pass = 0;
+    }
+    return ++this.#pass;
+  }
+
+  /** The terms the index posts `task` under, in order, possibly repeated (see `indexTerms`). */
   #termsOf(task: KnownTask): string[] {
     if (this.#lastTask === task) return this.#lastTerms;
-    const terms = new Set<string>(textTerms(task.text));
-    for (const term of referenceTerms(task)) terms.add(term);
-    const rules = this.#rules?.();
-    if (rules) for (const term of ruleTerms(task.text, rules)) terms.add(term);
+    this.#lastTerms = indexTerms(task, this.#rules?.(), []);
     this.#lastTask = task;
-    this.#lastTerms = [...terms];
     return this.#lastTerms;
+  }
+
+  /**
+   * The tasks of the `limit` (maxCandidates) best-scored of `count` slots, best first; on equal
+   * scores the later slot is better. A min-heap of `limit` slots, the worst at the top.
+   */
+  #topSlots(slots: Uint32Array, count: number): KnownTask[] {
+    const score = this.#score;
+    const limit = Math.min(this.#maxCandidates, count);
+    if (this.#heap.length < limit) this.#heap = new Uint32Array(limit);
+    const heap = this.#heap;
+    let size = 0;
+    for (let i = 0; i < count; i++) {
+      const slot = slots[i]!;
+      if (size < limit) {
+        heap[size] = slot;
+        siftUp(heap, size++, score);
+      } else if (better(score, slot, heap[0]!)) {
+        heap[0] = slot;
+        siftDown(heap, 0, size, score);
+      }
+    }
+    // take the worst out first, filling the list from its end
+    const best = new Array<KnownTask>(size);
+    for (let n = size; n > 0; n--) {
+      best[n - 1] = this.#tasks[heap[0]!]!;
+      heap[0] = heap[n - 1]!;
+      siftDown(heap, 0, n - 1, score);
+    }
+    return best;
   }
 
   #intern(term: string): number {
     let id = this.#termIds.get(term);
     if (id !== undefined) return id;
     id = this.#freeTermIds.pop() ?? this.#termNames.length;
-    const n = id + 1;
-    this.#df = ensureLength(this.#df, n);
-    this.#postStart = ensureLength(this.#postStart, n);
-    this.#postLength = ensureLength(this.#postLength, n);
-    this.#postSize = ensureLength(this.#postSize, n);
-    this.#common = ensureLength(this.#common, n);
+    this.#term = ensureLength(this.#term, (id + 1) * TERM_FIELDS);
+    // a new id's record is zero, a reused one's was cleared when its term went (#unpost)
+    this.#term[id * TERM_FIELDS + FLAGS] =
+      (isReferenceTerm(term) ? REFERENCE : 0) | (term === term.toLowerCase() ? LOWER_CASE : 0);
     this.#termIds.set(term, id);
     this.#termNames[id] = term;
     return id;
   }
 
   #post(id: number, slot: number): void {
-    const df = ++this.#df[id]!;
-    if (this.#common[id] === 1) return;
+    const term = this.#term;
+    const at = id * TERM_FIELDS;
+    const df = ++term[at + DF]!;
+    if ((term[at + FLAGS]! & COMMON) !== 0) return;
     if (df > this.#maxPostings) {
       // Common from now on: its postings would cost more than they tell.
-      if (this.#postSize[id]! > 0)
-        this.#postings.release(this.#postStart[id]!, this.#postSize[id]!);
-      this.#common[id] = 1;
-      this.#postSize[id] = 0;
-      this.#postLength[id] = 0;
+      if (term[at + POST_SIZE]! > 0)
+        this.#postings.release(term[at + POST_START]!, term[at + POST_SIZE]!);
+      term[at + FLAGS] = term[at + FLAGS]! | COMMON;
+      term[at + POST_SIZE] = 0;
+      term[at + POST_LENGTH] = 0;
       return;
     }
-    const length = this.#postLength[id]!;
-    const size = this.#postSize[id]!;
+    const length = term[at + POST_LENGTH]!;
+    const size = term[at + POST_SIZE]!;
     if (length === size) {
       const grown = size === 0 ? 1 : size * 2;
       const start = this.#postings.alloc(grown);
       const data = this.#postings.data;
       if (size > 0) {
-        const old = this.#postStart[id]!;
+        const old = term[at + POST_START]!;
         data.copyWithin(start, old, old + length);
         this.#postings.release(old, size);
       }
-      this.#postStart[id] = start;
-      this.#postSize[id] = grown;
+      term[at + POST_START] = start;
+      term[at + POST_SIZE] = grown;
     }
-    this.#postings.data[this.#postStart[id]! + length] = slot;
-    this.#postLength[id] = length + 1;
+    this.#postings.data[term[at + POST_START]! + length] = slot;
+    term[at + POST_LENGTH] = length + 1;
   }
 
   #unpost(id: number, slot: number): void {
-    const df = --this.#df[id]!;
-    if (this.#common[id] === 0) {
+    const term = this.#term;
+    const at = id * TERM_FIELDS;
+    const df = --term[at + DF]!;
+    if ((term[at + FLAGS]! & COMMON) === 0) {
       const data = this.#postings.data;
-      const start = this.#postStart[id]!;
-      const last = start + this.#postLength[id]! - 1;
+      const start = term[at + POST_START]!;
+      const last = start + term[at + POST_LENGTH]! - 1;
       for (let i = start; i <= last; i++) {
         if (data[i] !== slot) continue;
         data[i] = data[last]!;
-        this.#postLength[id] = last - start;
+        term[at + POST_LENGTH] = last - start;
         break;
       }
     }
     if (df === 0) {
       // No known task has the term any more: forget it (a common term becomes rare again).
-      if (this.#postSize[id]! > 0)
-        this.#postings.release(this.#postStart[id]!, this.#postSize[id]!);
-      this.#postSize[id] = 0;
-      this.#postLength[id] = 0;
-      this.#common[id] = 0;
+      if (term[at + POST_SIZE]! > 0)
+        this.#postings.release(term[at + POST_START]!, term[at + POST_SIZE]!);
+      term[at + POST_SIZE] = 0;
+      term[at + POST_LENGTH] = 0;
+      term[at + FLAGS] = 0;
       this.#termIds.delete(this.#termNames[id]!);
       this.#termNames[id] = undefined;
       this.#freeTermIds.push(id);
@@ -324,49 +463,35 @@ export class TermIndex implements CandidateSource {
   }
 }
 
-/** The `limit` best-scored slots, best first (ties: the later slot). A min-heap of size `limit`. */
-function topSlots(
-  slots: Uint32Array,
-  count: number,
-  score: Float64Array,
-  tasks: readonly (KnownTask | undefined)[],
-  limit: number,
-): KnownTask[] {
-  const better = (x: number, y: number) =>
-    score[x]! > score[y]! || (score[x] === score[y] && x > y);
-  const heap: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const slot = slots[i]!;
-    if (heap.length < limit) {
-      heap.push(slot);
-      siftUp(heap, heap.length - 1, better);
-    } else if (better(slot, heap[0]!)) {
-      heap[0] = slot;
-      siftDown(heap, 0, better);
-    }
-  }
-  heap.sort((x, y) => (better(x, y) ? -1 : 1));
-  return heap.map((slot) => tasks[slot]!);
+/** Whether `x` ranks before `y`: a higher score, or on a tie the later slot. */
+function better(score: Float64Array, x: number, y: number): boolean {
+  return score[x]! > score[y]! || (score[x] === score[y] && x > y);
 }
 
-function siftUp(heap: number[], i: number, better: (x: number, y: number) => boolean): void {
+/** Moves `heap[i]` up while it is worse than its parent (the worst slot at the top). */
+function siftUp(heap: Uint32Array, i: number, score: Float64Array): void {
   while (i > 0) {
     const parent = (i - 1) >> 1;
-    if (!better(heap[parent]!, heap[i]!)) break;
-    [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
+    if (!better(score, heap[parent]!, heap[i]!)) break;
+    const swap = heap[parent]!;
+    heap[parent] = heap[i]!;
+    heap[i] = swap;
     i = parent;
   }
 }
 
-function siftDown(heap: number[], i: number, better: (x: number, y: number) => boolean): void {
+/** Moves `heap[i]` down while a child of the first `size` is worse. */
+function siftDown(heap: Uint32Array, i: number, size: number, score: Float64Array): void {
   for (;;) {
     const left = 2 * i + 1;
     const right = left + 1;
     let worst = i;
-    if (left < heap.length && better(heap[worst]!, heap[left]!)) worst = left;
-    if (right < heap.length && better(heap[worst]!, heap[right]!)) worst = right;
+    if (left < size && better(score, heap[worst]!, heap[left]!)) worst = left;
+    if (right < size && better(score, heap[worst]!, heap[right]!)) worst = right;
     if (worst === i) return;
-    [heap[worst], heap[i]] = [heap[i]!, heap[worst]!];
+    const swap = heap[worst]!;
+    heap[worst] = heap[i]!;
+    heap[i] = swap;
     i = worst;
   }
 }

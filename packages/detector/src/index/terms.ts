@@ -17,12 +17,32 @@ export function textTerms(text: TaskText): Iterable<string> {
 }
 
 /**
+ * Every term the index posts a task under, appended to `out` in the order the index reads them
+ * (text terms, then reference terms, then rule terms): `textTerms`, `referenceTerms` and
+ * `ruleTerms`. A term may come twice (a stem that is also an identifier): the index, which
+ * numbers terms anyway, keeps the first, so no set is made per registration.
+ */
+export function indexTerms(
+  task: KnownTask,
+  rules: readonly Pick<DependencyRule, 'name' | 'keywords'>[] | undefined,
+  out: string[],
+): string[] {
+  // a known task's text comes from a cache: read it once
+  const text = task.text;
+  // textTerms(text), unrolled: countedTerms builds a Set only to drop the duplicates
+  for (const term of text.terms) out.push(term);
+  for (const identifier of text.identifiers) out.push(identifier);
+  referenceTerms(task, out);
+  if (rules) ruleTerms(text, rules, out);
+  return out;
+}
+
+/**
  * The terms that tie a task to explicit references: its own id (`org/repo#12`, and `repo#12`
  * for a repository given without its owner), the proposals it is (`ipip-412`) and every
  * reference in its text. A task that cites another shares one of these with it.
  */
-export function referenceTerms(task: KnownTask): string[] {
-  const terms: string[] = [];
+export function referenceTerms(task: KnownTask, terms: string[] = []): string[] {
   const id = String(task.task.taskId).toLowerCase();
   if (id.includes('#')) terms.push(`${REFERENCE_TERM}${id}`);
   else if (task.repository !== '') terms.push(`${REFERENCE_TERM}${task.repository}#${id}`);
@@ -48,8 +68,8 @@ export function isReferenceTerm(term: string): boolean {
 export function ruleTerms(
   text: TaskText,
   rules: readonly Pick<DependencyRule, 'name' | 'keywords'>[],
+  terms: string[] = [],
 ): string[] {
-  const terms: string[] = [];
   for (const rule of rules) {
     if (rule.keywords.some((k) => (k.includes(' ') ? text.hasPhrase(k) : text.has(k)))) {
       terms.push(`${RULE_TERM}${rule.name}`);
