@@ -58,4 +58,12 @@ export {
   TermIndex,
   type TermIndexOptions,
 } from './index/term-index.js';
-export { phraseTokens, type Tokens, taskFromText, taskText, tokenize } from './text.js';
+export {
+  type Analysis,
+  analyse,
+  phraseTokens,
+  type Tokens,
+  taskFromText,
+  taskText,
+  tokenize,
+} from './text.js';
