@@ -1,6 +1,6 @@
 /**
  * `pnpm bench:detector [--json] [--sizes 1000,10000,100000,1000000] [--samples 1000]
- *  [--reference-samples 200] [--seed 1] [--rules <module>]`
+ *  [--reference-samples 200] [--seed 1] [--rules <module>] [--text-cache <texts>]`
  *
  * For each number N of known tasks (synthetic, see `synthetic.ts`):
  * - loads N tasks into a DependencyDetector with the standard rules (its default candidate
@@ -27,6 +27,8 @@ interface Args {
   referenceSamples: number;
   seed: number;
   rules: string;
+  /** The detector's `textCacheSize` (default: the detector's default). */
+  textCache: number | undefined;
 }
 
 export interface DetectorBenchResult {
@@ -56,6 +58,7 @@ function parseArgs(argv: string[]): Args {
     referenceSamples: 200,
     seed: 1,
     rules: DEFAULT_RULES.href,
+    textCache: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -75,6 +78,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--reference-samples') args.referenceSamples = count(value());
     else if (flag === '--seed') args.seed = count(value());
     else if (flag === '--rules') args.rules = pathToFileURL(value()).href;
+    else if (flag === '--text-cache') args.textCache = count(value());
     else throw new Error(`unknown option ${flag}`);
   }
   return args;
@@ -140,6 +144,7 @@ function measureIndexed(
   n: number,
   samples: number,
   seed: number,
+  textCacheSize: number | undefined,
 ): DetectorBenchResult['indexed'] {
   gc();
   const before = heldBytes();
@@ -148,7 +153,10 @@ function measureIndexed(
   // tasks are loaded before the rules are added (the index posts them under the rules all the
   // same): loading a million tasks through the rules would take hours, not minutes.
   const index = new TimedIndex({ rules: () => ruleList });
-  let detector: DependencyDetector | undefined = new DependencyDetector({ candidates: index });
+  let detector: DependencyDetector | undefined = new DependencyDetector({
+    candidates: index,
+    ...(textCacheSize === undefined ? {} : { textCacheSize }),
+  });
   for (let i = 0; i < n; i++) detector.register(syntheticTask(i, { seed }));
   for (const rule of ruleList) detector.addRule(rule);
   gc();
@@ -205,7 +213,7 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
   for (const n of args.sizes) {
-    const indexed = measureIndexed(rules, n, args.samples, args.seed);
+    const indexed = measureIndexed(rules, n, args.samples, args.seed, args.textCache);
     gc();
     const referenceP50 = measureReference(n, args.referenceSamples, args.seed);
     gc();
