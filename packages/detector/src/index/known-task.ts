@@ -52,10 +52,10 @@ export class TextCache {
 
 /**
  * Where known tasks' texts live: the analysis of every known task packed (`PackedTexts`, about
- * 100 bytes a task), and the recently used texts whole (`TextCache`). A candidate's text comes
- * from the cache, or is made again from its packed analysis. A text made again is not cached:
- * with more known tasks than the cache holds, a registration's candidates are spread over all of
- * them, so it would only push out a recent one.
+ * 60 bytes a task and its share of the words), and the recently used texts whole
+ * (`TextCache`). A candidate's text comes from the cache, or is made again from its packed
+ * analysis. A text made again is not cached: with more known tasks than the cache holds, a
+ * registration's candidates are spread over all of them, so it would only push out a recent one.
  */
 export class KnownTexts {
   readonly #cache: TextCache;
