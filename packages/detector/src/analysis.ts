@@ -1,3 +1,5 @@
+import { memoize } from './memo.js';
+
 /**
  * Text analysis for matching tasks: a light English stemmer, a stop-word list (English function
  * words, the verbs of every task title, issue-template boilerplate) and identifier extraction.
@@ -106,17 +108,12 @@ const DERIVATIONAL: readonly [suffix: string, minStem: number][] = [
  * Known abbreviations (`config`, `spec`, `impl`, `docs`, ...) map to their word's stem.
  */
 export function stem(input: string): string {
-  const cached = STEM_CACHE.get(input);
-  if (cached !== undefined) return cached;
-  const result = stemUncached(input);
-  if (STEM_CACHE.size >= STEM_CACHE_SIZE) STEM_CACHE.clear();
-  STEM_CACHE.set(input, result);
-  return result;
+  return stems(input);
 }
 
-/** Stems of recent words (task texts repeat their words); emptied when full. */
-const STEM_CACHE = new Map<string, string>();
-const STEM_CACHE_SIZE = 50_000;
+/** How many recent words' stems and terms are kept (task texts repeat their words). */
+const WORD_CACHE_SIZE = 50_000;
+const stems = memoize(stemUncached, WORD_CACHE_SIZE);
 
 function stemUncached(input: string): string {
   let w = input.toLowerCase();
@@ -185,17 +182,13 @@ export function isSubjectWord(word: string): boolean {
  * This is what `TaskText.terms` holds and what `TaskText.hasTerm` looks up.
  */
 export function termOf(word: string): string | undefined {
-  const cached = TERM_CACHE.get(word);
-  if (cached !== undefined) return cached === NO_TERM ? undefined : cached;
-  const term = termOfUncached(word);
-  if (TERM_CACHE.size >= STEM_CACHE_SIZE) TERM_CACHE.clear();
-  TERM_CACHE.set(word, term ?? NO_TERM);
-  return term;
+  const term = terms(word);
+  return term === NO_TERM ? undefined : term;
 }
 
-/** Terms of recent words (NO_TERM for a word that is none); emptied when full. */
-const TERM_CACHE = new Map<string, string>();
+/** The term of a word, NO_TERM for a word that is none. */
 const NO_TERM = '';
+const terms = memoize((word) => termOfUncached(word) ?? NO_TERM, WORD_CACHE_SIZE);
 
 function termOfUncached(word: string): string | undefined {
   const lower = word.toLowerCase();

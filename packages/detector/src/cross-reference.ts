@@ -1,4 +1,5 @@
 import type { TaskContext } from '@chorale/core';
+import { memoize } from './memo.js';
 
 /** The relationship of the built-in check: one task names the other. */
 export const EXPLICIT_REFERENCE = 'Explicit_Reference';
@@ -130,24 +131,13 @@ export function proposalName(ref: Reference): string | undefined {
 }
 
 /**
- * Repository names as given, normalized: a registration normalizes its repository, and a few
- * hundred repositories have thousands of tasks each, which then share one string.
- */
-const NORMALIZED = new Map<string, string>();
-const NORMALIZED_CACHE_SIZE = 10_000;
-
-/**
  * A repository name reduced to `org/repo` (or `repo` when it has no owner), lower-case:
- * URLs lose their scheme and host, `.git` and trailing slashes go.
+ * URLs lose their scheme and host, `.git` and trailing slashes go. Kept per name: a
+ * registration normalizes its repository, and a few hundred repositories have thousands of
+ * tasks each, which then share one string.
  */
 export function normalizeRepository(repository: string): string {
-  let normalized = NORMALIZED.get(repository);
-  if (normalized === undefined) {
-    normalized = normalize(repository);
-    if (NORMALIZED.size >= NORMALIZED_CACHE_SIZE) NORMALIZED.clear();
-    NORMALIZED.set(repository, normalized);
-  }
-  return normalized;
+  return normalized(repository);
 }
 
 function normalize(repository: string): string {
@@ -165,6 +155,8 @@ function normalize(repository: string): string {
   const parts = r.split('/').filter((p) => p !== '');
   return parts.slice(-2).join('/');
 }
+
+const normalized = memoize(normalize, 10_000);
 
 function textOf(task: TaskContext): string {
   return [task.title, task.description, ...(task.keywords ?? [])]

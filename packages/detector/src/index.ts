@@ -58,6 +58,7 @@ export {
   TermIndex,
   type TermIndexOptions,
 } from './index/term-index.js';
+export { memoize } from './memo.js';
 export {
   type Analysis,
   analyse,

@@ -1,5 +1,6 @@
 import type { TaskContext, TaskText } from '@chorale/core';
 import { identifiersOf, stem, termOf } from './analysis.js';
+import { memoize } from './memo.js';
 
 /** Characters that belong to a word: letters, combining marks, digits; `_` and `-` join parts. */
 const CHUNK = /[\p{L}\p{M}\p{N}]+(?:[_-]+[\p{L}\p{M}\p{N}]+)*/gu;
@@ -190,18 +191,10 @@ function addAsciiPiece(
 }
 
 /** A phrase's tokens joined as `hasPhrase` looks them up (rules ask the same phrases again and again). */
-const PHRASE_CACHE = new Map<string, string>();
-const PHRASE_CACHE_SIZE = 10_000;
-
-function phraseKey(phrase: string): string {
-  let key = PHRASE_CACHE.get(phrase);
-  if (key !== undefined) return key;
+const phraseKey = memoize((phrase: string): string => {
   const parts = phraseTokens(phrase);
-  key = parts.length === 1 ? parts[0]! : parts.length === 0 ? '' : ` ${parts.join(' ')} `;
-  if (PHRASE_CACHE.size >= PHRASE_CACHE_SIZE) PHRASE_CACHE.clear();
-  PHRASE_CACHE.set(phrase, key);
-  return key;
-}
+  return parts.length === 1 ? parts[0]! : parts.length === 0 ? '' : ` ${parts.join(' ')} `;
+}, 10_000);
 
 /**
  * What analysing a task's fields gives before any set is made: the parts of every field in

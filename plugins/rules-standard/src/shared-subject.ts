@@ -1,5 +1,6 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { cached, perText, saturating, subjectOverlap } from './words.js';
+import { memoize } from '@chorale/detector';
+import { CACHE_SIZE, perText, saturating, subjectOverlap } from './words.js';
 
 /**
  * The weighed overlap (see `subjectOverlap`) from which two tasks are taken to be about the same
@@ -36,11 +37,12 @@ const DEFINING_REPOSITORY =
 /** Whether a task specifies: its repository is one of specifications, or its title says so. */
 const specifies = perText(
   (t: TaskText): boolean =>
-    cached(SPECIFYING_REPOSITORIES, t.task.repository, (repository) =>
-      DEFINING_REPOSITORY.test(repository.toLowerCase()),
-    ) || titleDefines(String(t.task.title ?? '')),
+    specifyingRepository(t.task.repository) || titleDefines(String(t.task.title ?? '')),
 );
-const SPECIFYING_REPOSITORIES = new Map<string, boolean>();
+const specifyingRepository = memoize(
+  (repository) => DEFINING_REPOSITORY.test(repository.toLowerCase()),
+  CACHE_SIZE,
+);
 
 function titleDefines(title: string): boolean {
   const lower = title.toLowerCase();

@@ -1,5 +1,5 @@
 import type { CorpusStats, TaskText } from '@chorale/core';
-import { phraseTokens, stem } from '@chorale/detector';
+import { memoize, phraseTokens, stem } from '@chorale/detector';
 
 /**
  * Every word and word beginning the rules look for (their `WordList`s, `PrefixList`s and their
@@ -199,30 +199,16 @@ const NO_VERSIONS: ReadonlySet<string> = new Set();
 function versionsIn(text: unknown): ReadonlySet<string> {
   // every version has a digit, a dot and a digit (most titles have none)
   if (typeof text !== 'string' || !/\d\.\d/.test(text)) return NO_VERSIONS;
-  return cached(VERSIONS, text, versionsOf);
+  return titleVersionsOf(text);
 }
 
 function versionsOf(text: string): Set<string> {
   return new Set([...text.matchAll(VERSION)].map((m) => m[1]!));
 }
 
-/**
- * What `make` gives for `key`, kept in `cache` (every rule asks the same titles and
- * repositories of a pair again); emptied when full. The cached value must not be changed.
- */
-export function cached<T>(cache: Map<string, T>, key: string, make: (key: string) => T): T {
-  let value = cache.get(key);
-  if (value === undefined) {
-    value = make(key);
-    if (cache.size >= CACHE_SIZE) cache.clear();
-    cache.set(key, value);
-  }
-  return value;
-}
-
-const CACHE_SIZE = 10_000;
-const VERSIONS = new Map<string, Set<string>>();
-const REPOSITORY_TERMS = new Map<string, Set<string>>();
+/** How many titles' versions and repositories' terms are kept (every rule asks the same again). */
+export const CACHE_SIZE = 10_000;
+const titleVersionsOf = memoize(versionsOf, CACHE_SIZE);
 
 /** What two tasks have in common, weighed by rarity. */
 export interface Overlap {
@@ -268,7 +254,7 @@ export const REPOSITORY_TERM_WEIGHT = 0.25;
 /** The stems of the parts of a repository name (`acme/vscode-python` → acme, vscod, python), whole parts too. */
 function repositoryTerms(repository: unknown): ReadonlySet<string> {
   if (typeof repository !== 'string') return new Set();
-  return cached(REPOSITORY_TERMS, repository, repositoryTermsOf);
+  return repositoryTermsKept(repository);
 }
 
 function repositoryTermsOf(repository: string): Set<string> {
@@ -280,6 +266,8 @@ function repositoryTermsOf(repository: string): Set<string> {
   }
   return found;
 }
+
+const repositoryTermsKept = memoize(repositoryTermsOf, CACHE_SIZE);
 
 /** Which repository names' terms count less (see `subjectOverlap`). */
 type Products = 'both' | 'either';

@@ -1,19 +1,23 @@
+/** The typed arrays an arena can keep its blocks in. */
+type Storage = Uint32Array | Uint8Array;
+
 /**
- * Blocks of `uint32` in one growable typed array, each size with its own free list: a posting
- * list that grows moves to a block twice its size (power-of-two sizes) and its old block is
- * reused by the next list of that size; a list that never grows (a task's terms) takes a block
- * of its exact size. A few million small lists cost their contents plus at most 2x slack, not a
- * typed array (some 200 bytes of headers) each.
+ * Blocks of values in one growable typed array (`uint32` by default; the packed texts keep
+ * bytes), each size with its own free list: a posting list that grows moves to a block twice
+ * its size (power-of-two sizes) and its old block is reused by the next list of that size; a
+ * list that never grows (a task's terms, a packed text) takes a block of its exact size. A few
+ * million small lists cost their contents plus at most 2x slack, not a typed array (some 200
+ * bytes of headers) each.
  */
-export class BlockArena {
+export class BlockArena<T extends Storage = Uint32Array> {
   /** The storage. A call to `alloc` may replace it: read it again after allocating. */
-  data: Uint32Array;
+  data: T;
   #top = 0;
   /** Free block offsets, by block size. */
   readonly #free: number[][] = [];
 
-  constructor(initialCapacity = 1024) {
-    this.data = new Uint32Array(initialCapacity);
+  constructor(initialCapacity = 1024, storage?: new (length: number) => T) {
+    this.data = storage ? new storage(initialCapacity) : (new Uint32Array(initialCapacity) as T);
   }
 
   /** The block size that holds `length` values: the next power of two (1 for 0). */
@@ -27,9 +31,7 @@ export class BlockArena {
     if (free !== undefined && free.length > 0) return free.pop()!;
     const offset = this.#top;
     if (offset + size > this.data.length) {
-      const grown = new Uint32Array(Math.max(offset + size, Math.ceil(this.data.length * 1.5)));
-      grown.set(this.data.subarray(0, offset));
-      this.data = grown;
+      this.data = ensureLength(this.data, offset + size);
     }
     this.#top = offset + size;
     return offset;

@@ -1,5 +1,6 @@
 import { termOf } from '../analysis.js';
 import type { Analysis } from '../text.js';
+import { BlockArena } from './block-arena.js';
 
 /**
  * The analyses of the known tasks, packed: every word of every text is interned once in a
@@ -19,7 +20,8 @@ export class PackedTexts {
   #terms: (string | null | undefined)[] = [];
   #uses = new Uint32Array(1024);
   readonly #freeIds: number[] = [];
-  readonly #bytes = new ByteArena();
+  /** Packed texts, a block of their exact length each (lengths repeat: freed blocks are reused). */
+  readonly #bytes = new BlockArena(1 << 16, Uint8Array);
   /** Scratch for encoding (grown when a text needs more). */
   #scratch = new Uint8Array(1024);
 
@@ -178,40 +180,5 @@ class Reader {
       shift += 7;
     }
     return value >>> 0;
-  }
-}
-
-/**
- * Byte blocks of any length in one growable `Uint8Array`, with a free list per length: a
- * released block is reused by the next text of the same length (packed texts are 40–200 bytes,
- * so lengths repeat).
- */
-class ByteArena {
-  /** The storage. `alloc` may replace it: read it again after allocating. */
-  data = new Uint8Array(1 << 16);
-  #top = 0;
-  readonly #free = new Map<number, number[]>();
-
-  alloc(length: number): number {
-    const free = this.#free.get(length);
-    if (free !== undefined && free.length > 0) return free.pop()!;
-    const offset = this.#top;
-    if (offset + length > this.data.length) {
-      const grown = new Uint8Array(Math.max(offset + length, Math.ceil(this.data.length * 1.5)));
-      grown.set(this.data.subarray(0, offset));
-      this.data = grown;
-    }
-    this.#top = offset + length;
-    return offset;
-  }
-
-  release(offset: number, length: number): void {
-    const free = this.#free.get(length);
-    if (free === undefined) this.#free.set(length, [offset]);
-    else free.push(offset);
-  }
-
-  get used(): number {
-    return this.#top;
   }
 }
