@@ -1,14 +1,17 @@
 import type { CorpusStats, TaskText } from '@chorale/core';
 
-/** The counted terms of a task: its analysed terms and its identifiers, each once. */
+/**
+ * The counted terms of a task: its analysed terms and its identifiers, each once. What the
+ * corpus statistics count and what the index posts a task under (the one place that decides).
+ */
 export function countedTerms(text: TaskText): Set<string> {
-  const terms = new Set<string>(text.terms);
-  for (const identifier of text.identifiers) terms.add(identifier);
+  const terms = new Set<string>();
+  forEachCounted(text, (term) => terms.add(term));
   return terms;
 }
 
-/** `countedTerms(text)`, each once, without making the set. */
-function forEachCounted(text: TaskText, visit: (term: string) => void): void {
+/** `countedTerms(text)` in the same order, without making the set. */
+export function forEachCounted(text: TaskText, visit: (term: string) => void): void {
   for (const term of text.terms) visit(term);
   for (const identifier of text.identifiers) if (!text.terms.has(identifier)) visit(identifier);
 }

@@ -164,14 +164,13 @@ export class DependencyDetector implements Detector {
   readonly #options: EvaluationOptions;
   readonly #minConfidence: number;
   readonly #onRuleError: ((error: RuleFailedError) => void) | undefined;
-  #rules: RuleEntry[];
+  #rules: RuleEntry[] = [];
   /** The rules of `#rules`, for the index, which reads them at every registration. */
-  #ruleList: readonly DependencyRule[];
+  #ruleList: readonly DependencyRule[] = [];
   #order = 0;
 
   constructor(options: DependencyDetectorOptions = {}) {
-    this.#rules = ruleEntries(options.rules ?? []);
-    this.#ruleList = this.rules();
+    this.#setRules(ruleEntries(options.rules ?? []));
     this.#clock = options.clock ?? systemClock;
     this.#candidates = options.candidates ?? new TermIndex({ rules: () => this.#ruleList });
     this.#texts = new KnownTexts(options.textCacheSize);
@@ -294,19 +293,17 @@ export class DependencyDetector implements Detector {
 
   /** The loaded rules, in evaluation order (the built-in cross-reference check is not one). */
   rules(): DependencyRule[] {
-    return this.#rules.map((e) => e.rule);
+    return [...this.#ruleList];
   }
 
   /** Adds a rule after the loaded ones. Throws InvalidRuleError for a bad or duplicate rule. */
   addRule(rule: DependencyRule): void {
-    this.#rules = [...this.#rules, { rule: checkRule(rule, this.#names()) }];
-    this.#ruleList = this.rules();
+    this.#setRules([...this.#rules, { rule: checkRule(rule, this.#names()) }]);
   }
 
   /** Adds a pack's rules (all or none). Throws UnsupportedSpecificationError or InvalidRuleError. */
   addRulePack(pack: RulePack): void {
-    this.#rules = [...this.#rules, ...packEntries(pack, this.#names())];
-    this.#ruleList = this.rules();
+    this.#setRules([...this.#rules, ...packEntries(pack, this.#names())]);
   }
 
   /** Validator failures so far, per rule. */
@@ -346,6 +343,11 @@ export class DependencyDetector implements Detector {
 
   #names(): Set<string> {
     return new Set(this.#rules.map((e) => e.rule.name));
+  }
+
+  #setRules(entries: RuleEntry[]): void {
+    this.#rules = entries;
+    this.#ruleList = entries.map((e) => e.rule);
   }
 
   readonly #onFailure = (error: RuleFailedError, entry: RuleEntry): void =>

@@ -52,7 +52,7 @@ export interface TermIndexOptions {
 /**
  * An inverted index of the known tasks: the detector's default CandidateSource.
  *
- * Each task is posted under its terms (its analysed terms and identifiers, see `textTerms`;
+ * Each task is posted under its terms (its analysed terms and identifiers, `countedTerms`;
  * one term per rule whose keywords it has; its own id and the tasks it references). A
  * registration's candidates are tasks of other repositories that share a term with it: its
  * terms are read rarest first (references first of all) until `maxCandidates` tasks are found,

@@ -1,5 +1,5 @@
 import type { DependencyRule, TaskText } from '@chorale/core';
-import { countedTerms } from '../corpus.js';
+import { forEachCounted } from '../corpus.js';
 import { proposalName, proposalNames } from '../cross-reference.js';
 import type { KnownTask } from '../detector.js';
 
@@ -8,19 +8,9 @@ const RULE_TERM = '\u0001rule:';
 const REFERENCE_TERM = '\u0001ref:';
 
 /**
- * The terms of a text that the index posts and counts: its analysed terms (stems, stop words
- * left out) and identifiers, as the detector's corpus statistics count them. The one place that
- * decides what a term is for the index.
- */
-export function textTerms(text: TaskText): Iterable<string> {
-  return countedTerms(text);
-}
-
-/**
  * Every term the index posts a task under, appended to `out` in the order the index reads them
- * (text terms, then reference terms, then rule terms): `textTerms`, `referenceTerms` and
- * `ruleTerms`. A term may come twice (a stem that is also an identifier): the index, which
- * numbers terms anyway, keeps the first, so no set is made per registration.
+ * (the text's counted terms, `forEachCounted`, then `referenceTerms`, then `ruleTerms`), each
+ * text term once; the index, which numbers terms anyway, keeps the first of any other repeat.
  */
 export function indexTerms(
   task: KnownTask,
@@ -29,9 +19,7 @@ export function indexTerms(
 ): string[] {
   // a known task's text comes from a cache: read it once
   const text = task.text;
-  // textTerms(text), unrolled: countedTerms builds a Set only to drop the duplicates
-  for (const term of text.terms) out.push(term);
-  for (const identifier of text.identifiers) out.push(identifier);
+  forEachCounted(text, (term) => out.push(term));
   referenceTerms(task, out);
   if (rules) ruleTerms(text, rules, out);
   return out;
