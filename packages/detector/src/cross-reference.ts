@@ -219,6 +219,8 @@ export function crossReference(
   refsA: readonly Reference[] = referencesOf(a),
   refsB: readonly Reference[] = referencesOf(b),
 ): CrossReferenceMatch | null {
+  // most pairs: neither task cites anything
+  if (refsA.length === 0 && refsB.length === 0) return null;
   const namesOfA = lazy(() => proposalNames(a));
   const namesOfB = lazy(() => proposalNames(b));
   const aCitesB = refsA.filter((ref) => refersTo(ref, b, namesOfB));

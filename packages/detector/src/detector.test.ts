@@ -113,6 +113,23 @@ describe('register', () => {
     expect(third.map((d) => [d.task1.taskId, d.task2.taskId])).toEqual([[1, 3]]);
   });
 
+  it('reports the pairs of a released task again when it is claimed again', () => {
+    const detector = new DependencyDetector({ rules: [pairRule('Api', 'api', 'implement')] });
+    detector.register(task(1, 'org/api', 'Define the api'));
+    expect(detector.register(task(2, 'org/web', 'Implement it'))).toHaveLength(1);
+    expect(detector.release({ projectId: 1, taskId: 2 })).toBe(true);
+    expect(detector.release({ projectId: 1, taskId: 2 })).toBe(false);
+    // a new claim of task 2: its dependency is reported again, once
+    const again = detector.register(task(2, 'org/web', 'Implement it'));
+    expect(again.map((d) => [d.task1.taskId, d.task2.taskId, d.relationship])).toEqual([
+      [1, 2, 'Api'],
+    ]);
+    expect(detector.register(task(2, 'org/web', 'Implement it'))).toEqual([]);
+    // the other side released: the pair is new again too
+    detector.release({ projectId: 1, taskId: 1 });
+    expect(detector.register(task(1, 'org/api', 'Define the api'))).toHaveLength(1);
+  });
+
   it('updates a task registered again: replaces it and reports only what is new', () => {
     const rules = [pairRule('Api', 'api', 'implement'), pairRule('Db', 'table', 'service')];
     const detector = new DependencyDetector({ rules });

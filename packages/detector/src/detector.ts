@@ -31,6 +31,7 @@ import {
 } from './evaluate.js';
 import { KnownTexts, releaseStoredTask, storedTask } from './index/known-task.js';
 import { TermIndex } from './index/term-index.js';
+import { ReportedPairs } from './reported-pairs.js';
 import { analyse } from './text.js';
 
 /** A registered task as the detector keeps it. */
@@ -143,16 +144,18 @@ class WithTask implements CorpusStats {
  * `register(task)` compares the task with the candidates (by default every known task), skips
  * itself and tasks of the same repository, evaluates every rule for each pair and reports the
  * best match only: the highest confidence, ties broken by order (the cross-reference check,
- * then the rules in the order they were added). A pair and relationship is reported once; a
- * task registered again (same `projectId` and `taskId`) replaces the stored one and is
- * re-evaluated, so a different relationship for the same pair is reported then.
+ * then the rules in the order they were added). A pair and relationship is reported once while
+ * both tasks are known; a task registered again (same `projectId` and `taskId`) replaces the
+ * stored one and is re-evaluated, so a different relationship for the same pair is reported
+ * then. A released task's pairs are forgotten: claimed again, it is a new claim, and its
+ * dependencies are reported again (to the agent that now holds it).
  *
  * `task1` is the task to do first when the matching rule says which; otherwise the task known
  * earlier. Pure and synchronous: no publishing, no timers.
  */
 export class DependencyDetector implements Detector {
   readonly #tasks = new Map<string, KnownTask>();
-  readonly #reported = new Set<string>();
+  readonly #reported = new ReportedPairs();
   readonly #errors = new Map<string, RuleErrorCount>();
   readonly #candidates: CandidateSource;
   readonly #texts: KnownTexts;
@@ -212,7 +215,8 @@ export class DependencyDetector implements Detector {
     const found: TaskDependency[] = [];
     const detectedAt = this.#clock.now();
     for (const other of this.#candidates.candidates(known)) {
-      if (other.key === key || other.repository === known.repository) continue;
+      // the same order is the same task (its key, without reading a string of a cold task)
+      if (other.order === known.order || other.repository === known.repository) continue;
       // the candidate's text is read once (from the cache, or made again from its packed
       // analysis) for every rule
       const candidate: Prepared = { task: other.task, text: other.text, refs: other.refs };
@@ -220,11 +224,10 @@ export class DependencyDetector implements Detector {
       const [earlier, later] = otherFirst ? [candidate, prepared] : [prepared, candidate];
       const best = bestMatch(this.#rules, earlier, later, this.#options, stats, this.#onFailure);
       if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
-      const [earlierKey, laterKey] = otherFirst ? [other.key, key] : [key, other.key];
-      // one look-up in the (large, rarely cached) set of reported pairs, not has() then add()
-      const reported = this.#reported.size;
-      this.#reported.add(`${earlierKey}\u0001${laterKey}\u0001${best.rule}`);
-      if (this.#reported.size === reported) continue;
+      const [earlierOrder, laterOrder] = otherFirst
+        ? [other.order, known.order]
+        : [known.order, other.order];
+      if (!this.#reported.add(earlierOrder, laterOrder, best.rule)) continue;
       found.push(this.#dependency(best, earlier.task, later.task, detectedAt));
     }
     this.#candidates.add(known);
@@ -268,14 +271,16 @@ export class DependencyDetector implements Detector {
   }
 
   /**
-   * Forgets a task (its claim was released, or it is done): it is no candidate any more and its
-   * postings go. Pairs already reported stay reported. False when the task is not known.
+   * Forgets a task (its claim was released, or it is done): it is no candidate any more, its
+   * postings go, and so do its reported pairs (registered again, it is a new claim whose
+   * dependencies are reported again). False when the task is not known.
    */
   release(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
     const key = taskKey(task as TaskContext);
     const known = this.#tasks.get(key);
     if (!known) return false;
     this.#tasks.delete(key);
+    this.#reported.release(known.order, this.#tasks.size);
     this.#candidates.remove(known);
     this.#frequencies?.remove(known.text);
     releaseStoredTask(known, this.#texts);

@@ -436,9 +436,10 @@ class SharedSubject {
   readonly corpus: CorpusStats | undefined;
   /** The corpus's size when this was made (a corpus that changes is a new one). */
   readonly corpusSize: number | undefined;
-  readonly terms: { term: string; inTitles: number }[] = [];
+  /** The shared terms, each with its rarity once weighed. */
+  readonly terms: { term: string; inTitles: number; rarity: number | undefined }[] = [];
   readonly phrases: { phrase: string; first: string; second: string }[] = [];
-  readonly identifiers: { id: string; name: string }[] = [];
+  readonly identifiers: { id: string; name: string; rarity: number | undefined }[] = [];
   readonly repositoryA: ReadonlySet<string>;
   readonly repositoryB: ReadonlySet<string>;
   readonly versionsA: ReadonlySet<string>;
@@ -447,7 +448,6 @@ class SharedSubject {
   readonly otherVersions: boolean;
   /** The N of `rarity`. */
   readonly #n: number;
-  readonly #rarities = new Map<string, number>();
   #rankedBoth: readonly Found[] | undefined;
   #rankedEither: readonly Found[] | undefined;
   #surfacesA: Map<string, string> | undefined;
@@ -470,7 +470,7 @@ class SharedSubject {
     for (const term of a.terms) {
       if (!b.terms.has(term)) continue;
       const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
-      this.terms.push({ term, inTitles });
+      this.terms.push({ term, inTitles, rarity: undefined });
     }
     const sharedIds: string[] = [];
     for (const id of a.identifiers) if (b.identifiers.has(id)) sharedIds.push(id);
@@ -488,18 +488,25 @@ class SharedSubject {
     for (const id of sharedIds) {
       const name = id.replace(/[_-]+/g, '');
       if (this.identifiers.some((other) => other.name === name)) continue;
-      this.identifiers.push({ id, name });
+      this.identifiers.push({ id, name, rarity: undefined });
     }
   }
 
-  /** `rarity(corpus, term)`, asked of the corpus once per pair. */
-  rarity(term: string): number {
-    let r = this.#rarities.get(term);
-    if (r === undefined) {
-      r = rarityAmong(this.#n, this.corpus?.documentFrequency(term));
-      this.#rarities.set(term, r);
-    }
-    return r;
+  /** `rarity(corpus, term)`. */
+  #rarity(term: string): number {
+    return rarityAmong(this.#n, this.corpus?.documentFrequency(term));
+  }
+
+  /** The rarity of a shared term or identifier, asked of the corpus once per pair. */
+  #rarityOf(shared: { rarity: number | undefined }, term: string): number {
+    if (shared.rarity === undefined) shared.rarity = this.#rarity(term);
+    return shared.rarity;
+  }
+
+  /** The rarity of a term (both terms of a shared title phrase are shared terms). */
+  #termRarity(term: string): number {
+    for (const t of this.terms) if (t.term === term) return this.#rarityOf(t, term);
+    return this.#rarity(term);
   }
 
   /**
@@ -528,7 +535,8 @@ class SharedSubject {
   #weigh(inRepository: (term: string) => boolean): Found[] {
     const product = (term: string) => (inRepository(term) ? REPOSITORY_TERM_WEIGHT : 1);
     const found: Found[] = [];
-    for (const { term, inTitles } of this.terms) {
+    for (const shared of this.terms) {
+      const { term, inTitles } = shared;
       const field =
         inTitles === 2
           ? FIELD_WEIGHT.bothTitles
@@ -537,7 +545,8 @@ class SharedSubject {
             : FIELD_WEIGHT.descriptions;
       const repositoryTerm = inRepository(term);
       found.push({
-        weight: this.rarity(term) * field * (repositoryTerm ? REPOSITORY_TERM_WEIGHT : 1),
+        weight:
+          this.#rarityOf(shared, term) * field * (repositoryTerm ? REPOSITORY_TERM_WEIGHT : 1),
         kind: 'term',
         name: term,
         first: term,
@@ -553,7 +562,7 @@ class SharedSubject {
       found.push({
         weight:
           PHRASE_WEIGHT *
-          (this.rarity(first) * product(first) + this.rarity(second) * product(second)),
+          (this.#termRarity(first) * product(first) + this.#termRarity(second) * product(second)),
         kind: 'phrase',
         name: phrase,
         first,
@@ -565,9 +574,10 @@ class SharedSubject {
         wordB: undefined,
       });
     }
-    for (const { id, name } of this.identifiers) {
+    for (const shared of this.identifiers) {
+      const { id, name } = shared;
       found.push({
-        weight: IDENTIFIER_WEIGHT * this.rarity(id) * product(name),
+        weight: IDENTIFIER_WEIGHT * this.#rarityOf(shared, id) * product(name),
         kind: 'identifier',
         name: id,
         first: id,
@@ -579,8 +589,7 @@ class SharedSubject {
         wordB: undefined,
       });
     }
-    // stable: equal weights keep the order above
-    return found.sort((x, y) => y.weight - x.weight);
+    return heaviestFirst(found);
   }
 
   /** One side's word for a shared term, phrase or identifier. */
@@ -606,6 +615,23 @@ class SharedSubject {
     }
     return word;
   }
+}
+
+/**
+ * Sorts by weight, heaviest first, in place; equal weights keep their order (a stable insertion
+ * sort: a pair shares a handful of things, and `Array.prototype.sort` allocates for each call).
+ */
+function heaviestFirst(found: Found[]): Found[] {
+  for (let i = 1; i < found.length; i++) {
+    const f = found[i]!;
+    let j = i - 1;
+    while (j >= 0 && found[j]!.weight < f.weight) {
+      found[j + 1] = found[j]!;
+      j--;
+    }
+    found[j + 1] = f;
+  }
+  return found;
 }
 
 function sharesAny(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {

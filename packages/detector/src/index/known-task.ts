@@ -12,18 +12,20 @@ const NO_REFERENCES: readonly Reference[] = Object.freeze([]);
 /**
  * The analysed texts of the most recently used tasks (least recently used out first). Known
  * tasks do not keep their TaskText (a few KiB each): a candidate's text comes from here, or is
- * made again from its packed analysis (`KnownTexts`).
+ * made again from its packed analysis (`KnownTexts`, which keys it by the packed analysis's
+ * handle: a number is looked up without reading the task's key string, most often a cache miss
+ * among a million tasks).
  */
-export class TextCache {
+export class TextCache<K extends string | number = string> {
   readonly #capacity: number;
-  readonly #texts = new Map<string, TaskText>();
+  readonly #texts = new Map<K, TaskText>();
 
   constructor(capacity = DEFAULT_TEXT_CACHE_SIZE) {
     this.#capacity = positiveInteger(capacity, 'textCacheSize');
   }
 
   /** The cached text of the task stored under `key`, undefined when it is not cached (or stale). */
-  get(key: string, task: TaskContext): TaskText | undefined {
+  get(key: K, task: TaskContext): TaskText | undefined {
     const cached = this.#texts.get(key);
     if (cached !== undefined && cached.task === task) {
       this.#texts.delete(key);
@@ -33,7 +35,7 @@ export class TextCache {
     return undefined;
   }
 
-  set(key: string, text: TaskText): void {
+  set(key: K, text: TaskText): void {
     this.#texts.delete(key);
     this.#texts.set(key, text);
     if (this.#texts.size > this.#capacity) {
@@ -41,7 +43,7 @@ export class TextCache {
     }
   }
 
-  delete(key: string): void {
+  delete(key: K): void {
     this.#texts.delete(key);
   }
 
@@ -58,7 +60,8 @@ export class TextCache {
  * registration's candidates are spread over all of them, so it would only push out a recent one.
  */
 export class KnownTexts {
-  readonly #cache: TextCache;
+  /** By handle (a handle is reused only once its text is released, and out of the cache). */
+  readonly #cache: TextCache<number>;
   readonly #packed = new PackedTexts();
 
   constructor(cacheSize?: number) {
@@ -66,17 +69,18 @@ export class KnownTexts {
   }
 
   /** Keeps a new task's text (and its analysis, packed); the handle finds it again. */
-  add(key: string, text: TaskText, analysis: Analysis): number {
-    this.#cache.set(key, text);
-    return this.#packed.pack(analysis);
+  add(text: TaskText, analysis: Analysis): number {
+    const handle = this.#packed.pack(analysis);
+    this.#cache.set(handle, text);
+    return handle;
   }
 
-  text(key: string, task: TaskContext, handle: number): TaskText {
-    return this.#cache.get(key, task) ?? taskText(task, this.#packed.unpack(handle));
+  text(task: TaskContext, handle: number): TaskText {
+    return this.#cache.get(handle, task) ?? taskText(task, this.#packed.unpack(handle));
   }
 
-  release(key: string, handle: number): void {
-    this.#cache.delete(key);
+  release(handle: number): void {
+    this.#cache.delete(handle);
     this.#packed.release(handle);
   }
 
@@ -108,7 +112,7 @@ class StoredTask implements KnownTask {
   }
 
   get text(): TaskText {
-    return this.#texts.text(this.key, this.task, this.handle);
+    return this.#texts.text(this.task, this.handle);
   }
 }
 
@@ -120,11 +124,11 @@ export function storedTask(
   fields: Omit<KnownTask, 'text'> & { text: TaskText; analysis: Analysis },
   texts: KnownTexts,
 ): KnownTask {
-  const handle = texts.add(fields.key, fields.text, fields.analysis);
+  const handle = texts.add(fields.text, fields.analysis);
   return new StoredTask(fields, handle, texts);
 }
 
 /** Frees what `storedTask` kept for a known task (its packed analysis, its cached text). */
 export function releaseStoredTask(task: KnownTask, texts: KnownTexts): void {
-  if (task instanceof StoredTask) texts.release(task.key, task.handle);
+  if (task instanceof StoredTask) texts.release(task.handle);
 }
