@@ -148,7 +148,7 @@ class WithTask implements CorpusStats {
  * both tasks are known; a task registered again (same `projectId` and `taskId`) replaces the
  * stored one and is re-evaluated, so a different relationship for the same pair is reported
  * then. A released task's pairs are forgotten: claimed again, it is a new claim, and its
- * dependencies are reported again (to the agent that now holds it).
+ * dependencies are reported again.
  *
  * `task1` is the task to do first when the matching rule says which; otherwise the task known
  * earlier. Pure and synchronous: no publishing, no timers.
