@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+/** The built benchmark (`pnpm test` builds every package first). */
+const BENCH = fileURLToPath(new URL('../../dist/bench/detector.js', import.meta.url));
+
+/** A rule pack module as `--rules` loads it: one rule that matches tasks sharing an identifier. */
+const RULES = `export function standardRules() {
+  return {
+    specificationVersion: 'v1',
+    name: 'test-pack',
+    rules: [{
+      name: 'Same_Identifier',
+      description: 'tasks naming the same identifier',
+      keywords: ['identifier'],
+      validate(a, b) {
+        for (const id of a.identifiers) if (b.identifiers.has(id)) return { reason: 'same ' + id, confidence: 0.8 };
+        return null;
+      },
+    }],
+  };
+}
+`;
+
+describe('pnpm bench:detector (the built script, a real process)', () => {
+  let dir: string;
+  let rules: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'chorale-bench-'));
+    rules = join(dir, 'rules.mjs');
+    await writeFile(rules, RULES);
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints one JSON object per N, loaded through the rules when asked', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--expose-gc',
+        BENCH,
+        '--json',
+        '--sizes',
+        '300,600',
+        '--samples',
+        '20',
+        '--reference-samples',
+        '5',
+        '--rules',
+        rules,
+        '--load-with-rules',
+      ],
+      { timeout: 60_000 },
+    );
+    const results = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(results.map((r) => r.tasks)).toEqual([300, 600]);
+    for (const r of results) {
+      expect(r.indexed.loaded_with_rules).toBe(true);
+      // the synthetic tasks of an ecosystem share identifiers: loading found dependencies
+      expect(r.indexed.loaded_dependencies).toBeGreaterThan(0);
+      expect(r.indexed.p50_us).toBeGreaterThan(0);
+      expect(r.indexed.p99_us).toBeGreaterThanOrEqual(r.indexed.p50_us);
+      expect(r.indexed.bytes_per_task).toBeGreaterThan(0);
+      expect(r.indexed.candidates_mean).toBeGreaterThan(0);
+      expect(r.reference.samples).toBe(5);
+      expect(r.speedup).toBeCloseTo(r.reference.p50_us / r.indexed.p50_us, 0);
+    }
+  });
+
+  it('loads the tasks before the rules by default', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--expose-gc',
+        BENCH,
+        '--json',
+        '--sizes',
+        '200',
+        '--samples',
+        '10',
+        '--reference-samples',
+        '3',
+        '--rules',
+        rules,
+      ],
+      { timeout: 60_000 },
+    );
+    const [result] = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(result.indexed.loaded_with_rules).toBe(false);
+    expect(result.indexed.loaded_dependencies).toBe(0);
+  });
+
+  it('refuses an unknown option with a clear message and a failing exit code', async () => {
+    const failed = run(process.execPath, ['--expose-gc', BENCH, '--load-with-ruels'], {
+      timeout: 30_000,
+    });
+    await expect(failed).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown option --load-with-ruels'),
+    });
+  });
+});
