@@ -29,9 +29,8 @@ export class DocumentFrequencies implements CorpusStats {
     return this.#size;
   }
 
-  documentFrequency(term: string): number {
-    return this.#counts.get(term) ?? 0;
-  }
+  /** A bound function: a rule may take it out of the corpus (`const { documentFrequency } = corpus`). */
+  readonly documentFrequency = (term: string): number => this.#counts.get(term) ?? 0;
 
   add(text: TaskText): void {
     this.#size += 1;

@@ -113,6 +113,36 @@ describe('register', () => {
     expect(third.map((d) => [d.task1.taskId, d.task2.taskId])).toEqual([[1, 3]]);
   });
 
+  it('gives rules a corpus whose documentFrequency works taken out of it (index or not)', () => {
+    const seen = new Map<string, number[]>();
+    const rule: DependencyRule = {
+      name: 'Rare',
+      description: 'shares a word no other task has',
+      keywords: [],
+      validate(a, b, corpus) {
+        const { documentFrequency, size } = corpus!;
+        const shared = [...a.terms].filter((t) => b.terms.has(t));
+        seen.set(`${a.task.taskId}-${b.task.taskId}`, [
+          size,
+          ...shared.map((t) => documentFrequency(t)),
+        ]);
+        return shared.some((t) => documentFrequency(t) === 2) ? { reason: 'rare' } : null;
+      },
+    };
+    for (const candidates of [undefined, allKnownTasks()]) {
+      seen.clear();
+      const detector = new DependencyDetector({ rules: [rule], ...(candidates && { candidates }) });
+      detector.register(task(1, 'org/a', 'zebra common'));
+      detector.register(task(2, 'org/b', 'common'));
+      const found = detector.register(task(3, 'org/c', 'zebra common'));
+      expect(detector.ruleErrors()).toEqual([]);
+      expect(found.map((d) => [d.task1.taskId, d.task2.taskId])).toEqual([[1, 3]]);
+      // task 3 with task 1: 3 known tasks, "zebra" in 2 of them, "common" in 3
+      expect(seen.get('1-3')).toEqual([3, 2, 3]);
+      expect(seen.get('2-3')).toEqual([3, 3]);
+    }
+  });
+
   it('reports the pairs of a released task again when it is claimed again', () => {
     const detector = new DependencyDetector({ rules: [pairRule('Api', 'api', 'implement')] });
     detector.register(task(1, 'org/api', 'Define the api'));

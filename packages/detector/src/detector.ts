@@ -127,7 +127,8 @@ class WithTask implements CorpusStats {
     return this.#stats.size + 1;
   }
 
-  documentFrequency(term: string): number {
+  /** A bound function: a rule may take it out of the corpus (`const { documentFrequency } = corpus`). */
+  readonly documentFrequency = (term: string): number => {
     let count = this.#asked.get(term);
     if (count === undefined) {
       const counted = this.#text.terms.has(term) || this.#text.identifiers.has(term);
@@ -135,7 +136,7 @@ class WithTask implements CorpusStats {
       this.#asked.set(term, count);
     }
     return count;
-  }
+  };
 }
 
 /**
