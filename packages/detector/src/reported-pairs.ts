@@ -3,21 +3,24 @@
  * sweep reads every pair).
  */
 const MIN_SWEEP = 1024;
+/** A pair is `earlier order × RELATIONSHIPS + relationship number`: exact below 2^53. */
+const RELATIONSHIPS = 2 ** 16;
 
 /**
  * The relationships reported for each pair of known tasks, a task known by its registration
  * order (`KnownTask.order`: kept by an update, never given again after a release).
  *
- * The pairs are kept by their later task: a list of `earlier order, relationship number` (small
- * integers, 4 bytes each in a JavaScript array), about 12 bytes a pair where a set of strings
- * took some 90. A pair of a released task cannot come back (claimed again, the task has a new
- * order: its pairs are reported again), so such pairs are swept out once enough tasks have been
- * released: the pairs kept follow the known tasks, not every task ever known.
+ * The pairs are kept by their later task: a list of numbers, one per earlier task and
+ * relationship (`earlier order × 2^16 + relationship number`, 8 bytes in a JavaScript array of
+ * numbers), where a set of strings took some 150 bytes a pair. A pair of a released task cannot
+ * come back (claimed again, the task has a new order: its pairs are reported again), so such
+ * pairs are swept out once enough tasks have been released: the pairs kept follow the known
+ * tasks, not every task ever known.
  */
 export class ReportedPairs {
-  /** Later order → [earlier order, relationship, earlier order, relationship, ...]. */
+  /** Later order → its pairs (`earlier × RELATIONSHIPS + relationship number`), each once. */
   readonly #byLater = new Map<number, number[]>();
-  /** Relationship names, numbered in the order first reported. */
+  /** Relationship names (one per rule, and the cross-reference check), numbered as first reported. */
   readonly #relationships = new Map<string, number>();
   /** A bit per order: released. */
   #released = new Uint8Array(1024);
@@ -29,17 +32,17 @@ export class ReportedPairs {
     let number = this.#relationships.get(relationship);
     if (number === undefined) {
       number = this.#relationships.size;
+      if (number >= RELATIONSHIPS) throw new RangeError('more than 65,536 relationship names');
       this.#relationships.set(relationship, number);
     }
+    const pair = earlier * RELATIONSHIPS + number;
     const list = this.#byLater.get(later);
     if (list === undefined) {
-      this.#byLater.set(later, [earlier, number]);
+      this.#byLater.set(later, [pair]);
     } else {
-      for (let i = 0; i < list.length; i += 2) {
-        if (list[i] === earlier && list[i + 1] === number) return false;
-      }
+      if (list.includes(pair)) return false;
       // a new array of the exact length: `push` would leave room for 16 more
-      this.#byLater.set(later, list.concat(earlier, number));
+      this.#byLater.set(later, list.concat(pair));
     }
     this.#size += 1;
     return true;
@@ -67,17 +70,14 @@ export class ReportedPairs {
     for (const [later, list] of this.#byLater) {
       if (this.#isReleased(later)) {
         this.#byLater.delete(later);
-        this.#size -= list.length / 2;
+        this.#size -= list.length;
         continue;
       }
-      const kept: number[] = [];
-      for (let i = 0; i < list.length; i += 2) {
-        if (!this.#isReleased(list[i]!)) kept.push(list[i]!, list[i + 1]!);
-      }
+      const kept = list.filter((pair) => !this.#isReleased(Math.floor(pair / RELATIONSHIPS)));
       if (kept.length === list.length) continue;
-      this.#size -= (list.length - kept.length) / 2;
+      this.#size -= list.length - kept.length;
       if (kept.length === 0) this.#byLater.delete(later);
-      else this.#byLater.set(later, kept.slice()); // exact length
+      else this.#byLater.set(later, kept);
     }
     this.#releasedSinceSweep = 0;
   }
