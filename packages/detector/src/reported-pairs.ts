@@ -22,9 +22,11 @@ export class ReportedPairs {
   readonly #byLater = new Map<number, number[]>();
   /** Relationship names (one per rule, and the cross-reference check), numbered as first reported. */
   readonly #relationships = new Map<string, number>();
-  /** A bit per order: released. */
-  #released = new Uint8Array(1024);
-  #releasedSinceSweep = 0;
+  /**
+   * The orders released since the last sweep (after it no pair of theirs is left, and an order is
+   * never given again, so the sweep empties this).
+   */
+  readonly #released = new Set<number>();
   #size = 0;
 
   /** Records `relationship` for the pair; false when it was reported for the pair already. */
@@ -54,40 +56,31 @@ export class ReportedPairs {
    * sweep's cost is spread over the releases that led to it), otherwise at a later sweep.
    */
   release(order: number, knownTasks: number): void {
-    const byte = order >>> 3;
-    if (byte >= this.#released.length) {
-      const grown = new Uint8Array(Math.max(byte + 1, this.#released.length * 2));
-      grown.set(this.#released);
-      this.#released = grown;
-    }
-    this.#released[byte]! |= 1 << (order & 7);
-    this.#releasedSinceSweep += 1;
-    if (this.#releasedSinceSweep >= Math.max(MIN_SWEEP, knownTasks / 4)) this.sweep();
+    this.#released.add(order);
+    if (this.#released.size >= Math.max(MIN_SWEEP, knownTasks / 4)) this.sweep();
   }
 
   /** Drops every pair of a released task now. */
   sweep(): void {
+    const released = this.#released;
+    if (released.size === 0) return;
     for (const [later, list] of this.#byLater) {
-      if (this.#isReleased(later)) {
+      if (released.has(later)) {
         this.#byLater.delete(later);
         this.#size -= list.length;
         continue;
       }
-      const kept = list.filter((pair) => !this.#isReleased(Math.floor(pair / RELATIONSHIPS)));
+      const kept = list.filter((pair) => !released.has(Math.floor(pair / RELATIONSHIPS)));
       if (kept.length === list.length) continue;
       this.#size -= list.length - kept.length;
       if (kept.length === 0) this.#byLater.delete(later);
       else this.#byLater.set(later, kept);
     }
-    this.#releasedSinceSweep = 0;
+    released.clear();
   }
 
   /** Pairs and relationships kept (those of released tasks included until a sweep). */
   get size(): number {
     return this.#size;
-  }
-
-  #isReleased(order: number): boolean {
-    return ((this.#released[order >>> 3] ?? 0) & (1 << (order & 7))) !== 0;
   }
 }

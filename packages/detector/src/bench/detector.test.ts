@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DetectorBenchResult } from './detector.js';
 
 const run = promisify(execFile);
 /** The built benchmark (`pnpm test` builds every package first). */
@@ -28,6 +29,17 @@ const RULES = `export function standardRules() {
 }
 `;
 
+/** Runs the built bench with `args` and `--json`; the JSON object it printed for each N. */
+async function bench(args: string[]): Promise<DetectorBenchResult[]> {
+  const { stdout } = await run(process.execPath, ['--expose-gc', BENCH, '--json', ...args], {
+    timeout: 60_000,
+  });
+  return stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as DetectorBenchResult);
+}
+
 describe('pnpm bench:detector (the built script, a real process)', () => {
   let dir: string;
   let rules: string;
@@ -43,28 +55,17 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
   });
 
   it('prints one JSON object per N, loaded through the rules when asked', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--expose-gc',
-        BENCH,
-        '--json',
-        '--sizes',
-        '300,600',
-        '--samples',
-        '20',
-        '--reference-samples',
-        '5',
-        '--rules',
-        rules,
-        '--load-with-rules',
-      ],
-      { timeout: 60_000 },
-    );
-    const results = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
+    const results = await bench([
+      '--sizes',
+      '300,600',
+      '--samples',
+      '20',
+      '--reference-samples',
+      '5',
+      '--rules',
+      rules,
+      '--load-with-rules',
+    ]);
     expect(results.map((r) => r.tasks)).toEqual([300, 600]);
     for (const r of results) {
       expect(r.indexed.loaded_with_rules).toBe(true);
@@ -80,29 +81,18 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
   });
 
   it('loads the tasks before the rules by default', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--expose-gc',
-        BENCH,
-        '--json',
-        '--sizes',
-        '200',
-        '--samples',
-        '10',
-        '--reference-samples',
-        '3',
-        '--rules',
-        rules,
-      ],
-      { timeout: 60_000 },
-    );
-    const [result] = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(result.indexed.loaded_with_rules).toBe(false);
-    expect(result.indexed.loaded_dependencies).toBe(0);
+    const [result] = await bench([
+      '--sizes',
+      '200',
+      '--samples',
+      '10',
+      '--reference-samples',
+      '3',
+      '--rules',
+      rules,
+    ]);
+    expect(result!.indexed.loaded_with_rules).toBe(false);
+    expect(result!.indexed.loaded_dependencies).toBe(0);
   });
 
   it('refuses an unknown option with a clear message and a failing exit code', async () => {

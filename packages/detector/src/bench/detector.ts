@@ -154,10 +154,7 @@ class TimedIndex extends TermIndex {
 function measureIndexed(
   rules: RulePack | DependencyRule[],
   n: number,
-  samples: number,
-  seed: number,
-  textCacheSize: number | undefined,
-  loadWithRules: boolean,
+  { samples, seed, textCache: textCacheSize, loadWithRules }: Args,
 ): DetectorBenchResult['indexed'] {
   gc();
   const before = heldBytes();
@@ -230,14 +227,7 @@ export async function main(argv: string[]): Promise<void> {
     );
   }
   for (const n of args.sizes) {
-    const indexed = measureIndexed(
-      rules,
-      n,
-      args.samples,
-      args.seed,
-      args.textCache,
-      args.loadWithRules,
-    );
+    const indexed = measureIndexed(rules, n, args);
     gc();
     const referenceP50 = measureReference(n, args.referenceSamples, args.seed);
     gc();
