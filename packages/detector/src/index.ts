@@ -58,6 +58,7 @@ export {
   TermIndex,
   type TermIndexOptions,
 } from './index/term-index.js';
+export { NO_TERM, Vocabulary } from './index/vocabulary.js';
 export { memoize } from './memo.js';
 export {
   type Analysis,
@@ -66,5 +67,7 @@ export {
   type Tokens,
   taskFromText,
   taskText,
+  textIds,
   tokenize,
 } from './text.js';
+export type { TextIds } from './text-ids.js';

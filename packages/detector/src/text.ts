@@ -1,6 +1,7 @@
 import type { TaskContext, TaskText } from '@chorale/core';
 import { identifiersOf, stem, termOf } from './analysis.js';
 import { memoize } from './memo.js';
+import type { PackedSource, TextIds } from './text-ids.js';
 
 /** Characters that belong to a word: letters, combining marks, digits; `_` and `-` join parts. */
 const CHUNK = /[\p{L}\p{M}\p{N}]+(?:[_-]+[\p{L}\p{M}\p{N}]+)*/gu;
@@ -241,14 +242,23 @@ export function analyse(task: TaskContext): Analysis {
   return { ...split, fieldEnds, titleEnd, identifiers: [...identifiers] };
 }
 
+/**
+ * A TaskText whose sets are made when first read: from its analysis, or from where the analysis
+ * is packed (a known task's: rules that read its ids, `textIds`, never make them).
+ */
 class TokenizedTaskText implements TaskText {
   readonly task: TaskContext;
-  readonly words: ReadonlySet<string>;
-  readonly tokens: readonly string[];
-  readonly terms: ReadonlySet<string>;
-  readonly titleTerms: ReadonlySet<string>;
-  readonly titlePhrases: ReadonlySet<string>;
-  readonly identifiers: ReadonlySet<string>;
+  #analysis: Analysis | undefined;
+  /** Where the analysis is packed, and the epoch in which the handle is this text's. */
+  #source: PackedSource | undefined;
+  #handle = 0;
+  #epoch = 0;
+  #ids: TextIds | undefined;
+  #words: Set<string> | undefined;
+  #terms: Set<string> | undefined;
+  #titleTerms: Set<string> | undefined;
+  #titlePhrases: Set<string> | undefined;
+  #identifiers: Set<string> | undefined;
   /** The stem of every word, stop words included (for `hasTerm`; made when first asked). */
   #stems: Set<string> | undefined;
   /**
@@ -256,12 +266,72 @@ class TokenizedTaskText implements TaskText {
    * phrase is first looked up whose first word the text has).
    */
   #joined: string | undefined;
-  /** Where each field's tokens end (fields without tokens left out). */
-  readonly #fieldEnds: ArrayLike<number>;
 
-  constructor(task: TaskContext, analysis: Analysis) {
+  constructor(task: TaskContext, analysis: Analysis | undefined) {
     this.task = task;
-    const { tokens, fieldEnds, titleEnd, tokenTerms } = analysis;
+    this.#analysis = analysis;
+  }
+
+  /** The text packed in `source` under `handle` (now: the handle is valid in this epoch). */
+  pack(source: PackedSource, handle: number): void {
+    if (this.#source === source && this.#handle === handle && this.#epoch === source.epoch) return;
+    this.#source = source;
+    this.#handle = handle;
+    this.#epoch = source.epoch;
+    this.#ids = undefined;
+  }
+
+  /** The packed text's ids, while its handle is valid. */
+  ids(): TextIds | undefined {
+    const source = this.#source;
+    if (source === undefined || source.epoch !== this.#epoch) return undefined;
+    this.#ids ??= source.ids(this.#handle);
+    return this.#ids;
+  }
+
+  #analysed(): Analysis {
+    if (this.#analysis === undefined) {
+      const source = this.#source;
+      this.#analysis =
+        source !== undefined && source.epoch === this.#epoch
+          ? source.unpack(this.#handle)
+          : analyse(this.task);
+    }
+    return this.#analysis;
+  }
+
+  get tokens(): readonly string[] {
+    return this.#analysed().tokens;
+  }
+
+  get words(): ReadonlySet<string> {
+    this.#words ??= wordsOf(this.#analysed());
+    return this.#words;
+  }
+
+  get terms(): ReadonlySet<string> {
+    if (this.#terms === undefined) this.#makeTerms();
+    return this.#terms!;
+  }
+
+  get titleTerms(): ReadonlySet<string> {
+    if (this.#titleTerms === undefined) this.#makeTerms();
+    return this.#titleTerms!;
+  }
+
+  get titlePhrases(): ReadonlySet<string> {
+    if (this.#titlePhrases === undefined) this.#makeTerms();
+    return this.#titlePhrases!;
+  }
+
+  get identifiers(): ReadonlySet<string> {
+    this.#identifiers ??= new Set(this.#analysed().identifiers);
+    return this.#identifiers;
+  }
+
+  /** Terms, title terms and title phrases, in one pass over the tokens. */
+  #makeTerms(): void {
+    const { tokens, fieldEnds, titleEnd, tokenTerms } = this.#analysed();
     const terms = new Set<string>();
     const titleTerms = new Set<string>();
     const titlePhrases = new Set<string>();
@@ -283,13 +353,9 @@ class TokenizedTaskText implements TaskText {
       }
       start = end;
     }
-    this.tokens = tokens;
-    this.words = wordsOf(analysis);
-    this.terms = terms;
-    this.titleTerms = titleTerms;
-    this.titlePhrases = titlePhrases;
-    this.identifiers = new Set(analysis.identifiers);
-    this.#fieldEnds = fieldEnds;
+    this.#terms = terms;
+    this.#titleTerms = titleTerms;
+    this.#titlePhrases = titlePhrases;
   }
 
   has(word: string): boolean {
@@ -320,11 +386,12 @@ class TokenizedTaskText implements TaskText {
 
   #joinedTokens(): string {
     if (this.#joined === undefined) {
+      const { tokens, fieldEnds } = this.#analysed();
       const fields: string[] = [];
       let start = 0;
-      for (let f = 0; f < this.#fieldEnds.length; f++) {
-        const end = this.#fieldEnds[f]!;
-        fields.push(this.tokens.slice(start, end).join(' '));
+      for (let f = 0; f < fieldEnds.length; f++) {
+        const end = fieldEnds[f]!;
+        fields.push(tokens.slice(start, end).join(' '));
         start = end;
       }
       this.#joined = ` ${fields.join(` ${FIELD_BREAK} `)} `;
@@ -340,6 +407,28 @@ class TokenizedTaskText implements TaskText {
     for (const word of this.words) if (word.startsWith(p)) return true;
     return false;
   }
+}
+
+/**
+ * The ids of a known task's text as the detector hands it to rules during a registration (see
+ * `TextIds`), or undefined for any other text (`taskText`'s, `explain`'s, a released task's):
+ * a rule then reads its sets. Two texts' ids can be compared when they have the same
+ * `vocabulary`.
+ */
+export function textIds(text: TaskText): TextIds | undefined {
+  return text instanceof TokenizedTaskText ? text.ids() : undefined;
+}
+
+/** Tells a text of `taskText` (or `packedText`) where its analysis is packed now. */
+export function setPacked(text: TaskText, source: PackedSource, handle: number): void {
+  if (text instanceof TokenizedTaskText) text.pack(source, handle);
+}
+
+/** The text of a known task whose analysis is packed under `handle`: nothing is made until read. */
+export function packedText(task: TaskContext, source: PackedSource, handle: number): TaskText {
+  const text = new TokenizedTaskText(task, undefined);
+  text.pack(source, handle);
+  return text;
 }
 
 /**

@@ -1,5 +1,14 @@
 import type { CorpusStats, TaskText } from '@chorale/core';
-import { memoize, phraseTokens, stem } from '@chorale/detector';
+import { memoize, phraseTokens, stem, textIds } from '@chorale/detector';
+import {
+  listedWordsOf,
+  pairIds,
+  type Shared,
+  type SharedTerm,
+  sharedOf as sharedByIds,
+  surfaceOf,
+  titleShareOf,
+} from './ids.js';
 
 /**
  * Every word and word beginning the rules look for (their `WordList`s, `PrefixList`s and their
@@ -27,12 +36,19 @@ function listedWords(text: TaskText): readonly string[] {
 const lastScanned = perText(scanWords);
 
 function scanWords(text: TaskText): { version: number; words: string[] } {
+  const ids = textIds(text);
+  if (ids !== undefined)
+    return { version: listedVersion, words: listedWordsOf(ids, isListed, listedVersion) };
   const words: string[] = [];
-  for (const word of text.words) {
-    const prefixes = LISTED_PREFIXES[word.charCodeAt(0)];
-    if (LISTED_WORDS.has(word) || (prefixes && startsWithAny(word, prefixes))) words.push(word);
-  }
+  for (const word of text.words) if (isListed(word)) words.push(word);
   return { version: listedVersion, words };
+}
+
+/** Whether a word is listed or starts with a listed prefix. */
+function isListed(word: string): boolean {
+  if (LISTED_WORDS.has(word)) return true;
+  const prefixes = LISTED_PREFIXES[word.charCodeAt(0)];
+  return prefixes !== undefined && startsWithAny(word, prefixes);
 }
 
 function startsWithAny(word: string, prefixes: readonly string[]): boolean {
@@ -226,6 +242,8 @@ export interface Overlap {
 
 /** A word of the text for a term (the shortest word starting with the stem), for evidence. */
 function surface(text: TaskText, term: string): string {
+  const ids = textIds(text);
+  if (ids !== undefined) return surfaceOf(ids, term);
   if (text.words.has(term)) return term;
   let best: string | undefined;
   for (const word of text.words) {
@@ -437,7 +455,7 @@ class SharedSubject {
   /** The corpus's size when this was made (a corpus that changes is a new one). */
   readonly corpusSize: number | undefined;
   /** The shared terms, each with its rarity once weighed. */
-  readonly terms: { term: string; inTitles: number; rarity: number | undefined }[] = [];
+  readonly terms: SharedTerm[];
   readonly phrases: { phrase: string; first: string; second: string }[] = [];
   readonly identifiers: { id: string; name: string; rarity: number | undefined }[] = [];
   readonly repositoryA: ReadonlySet<string>;
@@ -467,23 +485,16 @@ class SharedSubject {
       this.versionsA.size > 0 &&
       this.versionsB.size > 0 &&
       !sharesAny(this.versionsA, this.versionsB);
-    for (const term of a.terms) {
-      if (!b.terms.has(term)) continue;
-      const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
-      this.terms.push({ term, inTitles, rarity: undefined });
-    }
-    const sharedIds: string[] = [];
-    for (const id of a.identifiers) if (b.identifiers.has(id)) sharedIds.push(id);
-    for (const phrase of a.titlePhrases) {
-      if (!b.titlePhrases.has(phrase)) continue;
-      const [first, second] = phrase.split(' ') as [string, string];
+    const { terms, phrases, identifiers: sharedIds } = sharedBetween(a, b);
+    this.terms = terms;
+    for (const [first, second] of phrases) {
       // `rules_nodejs` is one shared name, counted as an identifier, not also as a phrase
       if (
         sharedIds.some((id) => id.includes(first.slice(0, 4)) && id.includes(second.slice(0, 4)))
       ) {
         continue;
       }
-      this.phrases.push({ phrase, first, second });
+      this.phrases.push({ phrase: `${first} ${second}`, first, second });
     }
     for (const id of sharedIds) {
       const name = id.replace(/[_-]+/g, '');
@@ -617,6 +628,25 @@ class SharedSubject {
   }
 }
 
+/** The terms, title phrases and identifiers two texts share (by ids when both have them). */
+function sharedBetween(a: TaskText, b: TaskText): Shared {
+  const ids = pairIds(a, b);
+  if (ids !== undefined) return sharedByIds(ids[0], ids[1]);
+  const terms: SharedTerm[] = [];
+  for (const term of a.terms) {
+    if (!b.terms.has(term)) continue;
+    const inTitles = (a.titleTerms.has(term) ? 1 : 0) + (b.titleTerms.has(term) ? 1 : 0);
+    terms.push({ term, inTitles, rarity: undefined });
+  }
+  const identifiers: string[] = [];
+  for (const id of a.identifiers) if (b.identifiers.has(id)) identifiers.push(id);
+  const phrases: [string, string][] = [];
+  for (const phrase of a.titlePhrases) {
+    if (b.titlePhrases.has(phrase)) phrases.push(phrase.split(' ') as [string, string]);
+  }
+  return { terms, phrases, identifiers };
+}
+
 /**
  * Sorts by weight, heaviest first, in place; equal weights keep their order (a stable insertion
  * sort: a pair shares a handful of things, and `Array.prototype.sort` allocates for each call).
@@ -678,6 +708,15 @@ export function titleCoverage(
   corpus: CorpusStats | undefined,
   exclude: ReadonlySet<string> = new Set(),
 ): number {
+  const ids = pairIds(a, b);
+  if (ids !== undefined) {
+    const weigh = (term: string) => rarity(corpus, term);
+    const [idsA, idsB] = ids;
+    return Math.max(
+      titleShareOf(idsA, idsB, exclude, weigh),
+      titleShareOf(idsB, idsA, exclude, weigh),
+    );
+  }
   const share = (own: TaskText, other: TaskText) => {
     let total = 0;
     let shared = 0;

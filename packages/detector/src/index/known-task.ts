@@ -1,7 +1,7 @@
 import type { TaskContext, TaskText } from '@chorale/core';
 import type { Reference } from '../cross-reference.js';
 import type { KnownTask } from '../detector.js';
-import { type Analysis, taskText } from '../text.js';
+import { type Analysis, packedText, setPacked } from '../text.js';
 import { positiveInteger } from './errors.js';
 import { PackedTexts } from './packed-texts.js';
 
@@ -71,12 +71,21 @@ export class KnownTexts {
   /** Keeps a new task's text (and its analysis, packed); the handle finds it again. */
   add(text: TaskText, analysis: Analysis): number {
     const handle = this.#packed.pack(analysis);
+    setPacked(text, this.#packed, handle);
     this.#cache.set(handle, text);
     return handle;
   }
 
+  /**
+   * The text of the task packed under `handle`: the cached one, or one made from the packed
+   * analysis (its ids at once, its sets when a rule reads them). Either reads its ids from the
+   * handle while no text is released (`textIds`).
+   */
   text(task: TaskContext, handle: number): TaskText {
-    return this.#cache.get(handle, task) ?? taskText(task, this.#packed.unpack(handle));
+    const cached = this.#cache.get(handle, task);
+    if (cached === undefined) return packedText(task, this.#packed, handle);
+    setPacked(cached, this.#packed, handle);
+    return cached;
   }
 
   release(handle: number): void {

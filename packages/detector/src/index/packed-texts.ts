@@ -1,6 +1,7 @@
-import { termOf } from '../analysis.js';
 import type { Analysis } from '../text.js';
+import type { PackedSource, TextIds } from '../text-ids.js';
 import { BlockArena } from './block-arena.js';
+import { NO_TERM, Vocabulary } from './vocabulary.js';
 
 /**
  * The analyses of the known tasks, packed: every word of every text is interned once in a
@@ -9,25 +10,32 @@ import { BlockArena } from './block-arena.js';
  * parts, compounds and identifiers as variable-length integers (LEB128: a word id below 128 is
  * one byte, below 16,384 two), about 1.5–2 bytes a word.
  *
- * A candidate's TaskText is made again from its packed analysis (`unpack`, then `taskText`):
- * no tokenizing, stemming or regexes, the same words in the same order as when it was
- * analysed, so every rule sees exactly the text it would have seen.
+ * A candidate's TaskText is made again from its packed analysis: as ids (`ids`) for rules that
+ * read those, as strings (`unpack`, then `taskText`) when a rule reads its sets; no tokenizing,
+ * stemming or regexes, the same words in the same order as when it was analysed, so every rule
+ * sees exactly the text it would have seen.
  */
-export class PackedTexts {
-  readonly #ids = new Map<string, number>();
-  #words: (string | undefined)[] = [];
-  /** `termOf` of each word (null: none), found when the word is first used. */
-  #terms: (string | null | undefined)[] = [];
-  #uses = new Uint32Array(1024);
-  readonly #freeIds: number[] = [];
+export class PackedTexts implements PackedSource {
+  readonly vocabulary = new Vocabulary();
   /** Packed texts, a block of their exact length each (lengths repeat: freed blocks are reused). */
   readonly #bytes = new BlockArena(1 << 16, Uint8Array);
   /** Scratch for encoding (grown when a text needs more). */
   #scratch = new Uint8Array(1024);
+  /** Marks of the words and terms already listed by `ids` (a text's own stamp each call). */
+  #wordMarks = new Int32Array(1024);
+  #termMarks = new Int32Array(1024);
+  #stamp = 0;
+  #epoch = 0;
+
+  /** Changes whenever a text is released (a handle read in another epoch may be another text's). */
+  get epoch(): number {
+    return this.#epoch;
+  }
 
   /** Packs an analysis; the handle gives it back (`unpack`) until it is released. */
   pack(analysis: Analysis): number {
     const { tokens, compounds, compoundAt, fieldEnds, identifiers } = analysis;
+    const vocabulary = this.vocabulary;
     // at most 5 bytes per value (32-bit LEB128)
     const bound =
       5 * (5 + fieldEnds.length + tokens.length + 2 * compounds.length + identifiers.length);
@@ -44,14 +52,14 @@ export class PackedTexts {
       at = writeVarint(out, at, fieldEnds[i]! - previous);
       previous = fieldEnds[i]!;
     }
-    for (const token of tokens) at = writeVarint(out, at, this.#use(token));
+    for (const token of tokens) at = writeVarint(out, at, vocabulary.use(token));
     previous = 0;
     for (let i = 0; i < compounds.length; i++) {
       at = writeVarint(out, at, compoundAt[i]! - previous);
       previous = compoundAt[i]!;
-      at = writeVarint(out, at, this.#use(compounds[i]!));
+      at = writeVarint(out, at, vocabulary.use(compounds[i]!));
     }
-    for (const identifier of identifiers) at = writeVarint(out, at, this.#use(identifier));
+    for (const identifier of identifiers) at = writeVarint(out, at, vocabulary.use(identifier));
 
     const handle = this.#bytes.alloc(at);
     this.#bytes.data.set(out.subarray(0, at), handle);
@@ -66,7 +74,7 @@ export class PackedTexts {
     const fieldCount = reader.next();
     const compoundCount = reader.next();
     const identifierCount = reader.next();
-    const words = this.#words;
+    const vocabulary = this.vocabulary;
     const fieldEnds = new Array<number>(fieldCount);
     let previous = 0;
     for (let i = 0; i < fieldCount; i++) {
@@ -77,8 +85,9 @@ export class PackedTexts {
     const tokenTerms = new Array<string | undefined>(tokenCount);
     for (let i = 0; i < tokenCount; i++) {
       const id = reader.next();
-      tokens[i] = words[id]!;
-      tokenTerms[i] = this.#terms[id] ?? undefined;
+      tokens[i] = vocabulary.word(id);
+      const term = vocabulary.term(id);
+      tokenTerms[i] = term === NO_TERM ? undefined : vocabulary.word(term);
     }
     const compounds = new Array<string>(compoundCount);
     const compoundAt = new Array<number>(compoundCount);
@@ -86,15 +95,96 @@ export class PackedTexts {
     for (let i = 0; i < compoundCount; i++) {
       previous += reader.next();
       compoundAt[i] = previous;
-      compounds[i] = words[reader.next()]!;
+      compounds[i] = vocabulary.word(reader.next());
     }
     const identifiers = new Array<string>(identifierCount);
-    for (let i = 0; i < identifierCount; i++) identifiers[i] = words[reader.next()]!;
+    for (let i = 0; i < identifierCount; i++) identifiers[i] = vocabulary.word(reader.next());
     return { tokens, compounds, compoundAt, fieldEnds, titleEnd, identifiers, tokenTerms };
+  }
+
+  /**
+   * The text packed under `handle` as ids: its words, terms, title phrases and identifiers in
+   * the order `taskText` puts them in its sets (see `TokenizedTaskText`), each once.
+   */
+  ids(handle: number): TextIds {
+    const reader = new Reader(this.#bytes.data, handle);
+    const tokenCount = reader.next();
+    const titleEnd = reader.next();
+    const fieldCount = reader.next();
+    const compoundCount = reader.next();
+    const identifierCount = reader.next();
+    const vocabulary = this.vocabulary;
+    const stamp = this.#nextStamp();
+    const wordMarks = this.#wordMarks;
+    const termMarks = this.#termMarks;
+    // the field ends, then the tokens: terms and title phrases as `TokenizedTaskText` finds them
+    const fieldEnds = new Array<number>(fieldCount);
+    let previous = 0;
+    for (let i = 0; i < fieldCount; i++) {
+      previous += reader.next();
+      fieldEnds[i] = previous;
+    }
+    const tokens = new Array<number>(tokenCount);
+    const terms: number[] = [];
+    const titlePhrases: number[] = [];
+    let titleTermCount = 0;
+    let field = 0;
+    let previousTerm = NO_TERM;
+    for (let i = 0; i < tokenCount; i++) {
+      while (i >= fieldEnds[field]!) {
+        field++;
+        previousTerm = NO_TERM; // a phrase never spans two fields
+      }
+      const id = reader.next();
+      tokens[i] = id;
+      const term = vocabulary.term(id);
+      const title = fieldEnds[field]! <= titleEnd;
+      if (term !== NO_TERM) {
+        if (termMarks[term] !== stamp) {
+          termMarks[term] = stamp;
+          terms.push(term);
+          if (title) titleTermCount = terms.length;
+        }
+        if (title && previousTerm !== NO_TERM && previousTerm !== term) {
+          addPair(titlePhrases, previousTerm, term);
+        }
+      }
+      previousTerm = term;
+    }
+    // the words: a compound comes before its first part (see `wordsOf`)
+    const words: number[] = [];
+    let c = 0;
+    let position = 0;
+    let compound = 0;
+    if (compoundCount > 0) {
+      position = reader.next();
+      compound = reader.next();
+    }
+    const addWord = (id: number) => {
+      if (wordMarks[id] !== stamp) {
+        wordMarks[id] = stamp;
+        words.push(id);
+      }
+    };
+    for (let i = 0; i <= tokenCount; i++) {
+      while (c < compoundCount && position <= i) {
+        addWord(compound);
+        if (++c < compoundCount) {
+          position += reader.next();
+          compound = reader.next();
+        }
+      }
+      if (i < tokenCount) addWord(tokens[i]!);
+    }
+    const identifiers = new Array<number>(identifierCount);
+    for (let i = 0; i < identifierCount; i++) identifiers[i] = reader.next();
+    return { vocabulary, tokens, words, terms, titleTermCount, titlePhrases, identifiers };
   }
 
   /** Frees a packed analysis (its words go when no other text uses them). */
   release(handle: number): void {
+    this.#epoch++;
+    const vocabulary = this.vocabulary;
     const reader = new Reader(this.#bytes.data, handle);
     const tokenCount = reader.next();
     reader.next(); // title end
@@ -102,18 +192,18 @@ export class PackedTexts {
     const compoundCount = reader.next();
     const identifierCount = reader.next();
     for (let i = 0; i < fieldCount; i++) reader.next();
-    for (let i = 0; i < tokenCount; i++) this.#unuse(reader.next());
+    for (let i = 0; i < tokenCount; i++) vocabulary.unuse(reader.next());
     for (let i = 0; i < compoundCount; i++) {
       reader.next(); // position
-      this.#unuse(reader.next());
+      vocabulary.unuse(reader.next());
     }
-    for (let i = 0; i < identifierCount; i++) this.#unuse(reader.next());
+    for (let i = 0; i < identifierCount; i++) vocabulary.unuse(reader.next());
     this.#bytes.release(handle, reader.at - handle);
   }
 
-  /** Distinct words in use. */
+  /** Distinct words (and terms) in use. */
   get vocabularySize(): number {
-    return this.#ids.size;
+    return this.vocabulary.size;
   }
 
   /** Bytes of packed texts in use or free in the arena (for memory figures). */
@@ -121,32 +211,25 @@ export class PackedTexts {
     return this.#bytes.used;
   }
 
-  #use(word: string): number {
-    let id = this.#ids.get(word);
-    if (id === undefined) {
-      id = this.#freeIds.pop() ?? this.#words.length;
-      if (id >= this.#uses.length) {
-        const grown = new Uint32Array(Math.ceil((id + 1) * 1.5));
-        grown.set(this.#uses);
-        this.#uses = grown;
-      }
-      this.#ids.set(word, id);
-      this.#words[id] = word;
-      this.#terms[id] = termOf(word) ?? null;
+  /** A stamp no mark has, the marks as long as the vocabulary. */
+  #nextStamp(): number {
+    const capacity = this.vocabulary.capacity;
+    if (capacity > this.#wordMarks.length || this.#stamp === 0x7fffffff) {
+      const length = Math.max(capacity * 1.5, 1024) | 0;
+      this.#wordMarks = new Int32Array(length);
+      this.#termMarks = new Int32Array(length);
+      this.#stamp = 0;
     }
-    this.#uses[id]! += 1;
-    return id;
+    return ++this.#stamp;
   }
+}
 
-  #unuse(id: number): void {
-    this.#uses[id]! -= 1;
-    if (this.#uses[id] === 0) {
-      this.#ids.delete(this.#words[id]!);
-      this.#words[id] = undefined;
-      this.#terms[id] = undefined;
-      this.#freeIds.push(id);
-    }
+/** Appends the pair (first, second) to flat `pairs` unless it is there. */
+function addPair(pairs: number[], first: number, second: number): void {
+  for (let i = 0; i < pairs.length; i += 2) {
+    if (pairs[i] === first && pairs[i + 1] === second) return;
   }
+  pairs.push(first, second);
 }
 
 function writeVarint(out: Uint8Array, at: number, value: number): number {

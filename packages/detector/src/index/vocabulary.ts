@@ -1,0 +1,89 @@
+import { termOf } from '../analysis.js';
+
+/** `Vocabulary.term` of a word that names no subject. */
+export const NO_TERM = -1;
+
+/**
+ * The strings of the known tasks' texts as small integer ids: every word, and every term (a
+ * word's stem, `termOf`) as a string of its own; a term that is also a word has that word's id.
+ * A string is kept while a text uses it (a term, while a word with that term is kept); its id
+ * is then reused.
+ *
+ * Rules that read texts through their ids (`textIds`) look facts up by id in arrays of their
+ * own (`capacity` long): the word of an id may change once its texts are released, so a
+ * cached fact is checked against `word(id)`.
+ */
+export class Vocabulary {
+  readonly #ids = new Map<string, number>();
+  #words: (string | undefined)[] = [];
+  /** The term id of each word id (NO_TERM: none). */
+  #terms = new Int32Array(1024);
+  #uses = new Uint32Array(1024);
+  readonly #freeIds: number[] = [];
+
+  /** The word (or term) of an id in use. */
+  word(id: number): string {
+    return this.#words[id]!;
+  }
+
+  /** The id of a word in use, or undefined. */
+  id(word: string): number | undefined {
+    return this.#ids.get(word);
+  }
+
+  /** The term id of a word id (`termOf` of the word), NO_TERM when the word names no subject. */
+  term(id: number): number {
+    return this.#terms[id]!;
+  }
+
+  /** Every id is below this (arrays indexed by id are this long). */
+  get capacity(): number {
+    return this.#words.length;
+  }
+
+  /** Distinct words and terms in use. */
+  get size(): number {
+    return this.#ids.size;
+  }
+
+  /** The id of `word`, counted once more as used (with its term). */
+  use(word: string): number {
+    let id = this.#ids.get(word);
+    if (id === undefined) {
+      id = this.#freeIds.pop() ?? this.#words.length;
+      if (id >= this.#uses.length) this.#grow(id + 1);
+      this.#ids.set(word, id);
+      this.#words[id] = word;
+      this.#uses[id] = 0;
+      const term = termOf(word);
+      // the word's term is used as long as the word is (itself, when the word is its own term);
+      // read into a local first: using the term may grow the arrays
+      const termId = term === undefined ? NO_TERM : term === word ? id : this.use(term);
+      this.#terms[id] = termId;
+    }
+    this.#uses[id]! += 1;
+    return id;
+  }
+
+  /** Counts one use of `id` less; the last use frees it (and its term's use). */
+  unuse(id: number): void {
+    this.#uses[id]! -= 1;
+    if (this.#uses[id] !== 0) return;
+    const term = this.#terms[id]!;
+    this.#ids.delete(this.#words[id]!);
+    this.#words[id] = undefined;
+    this.#terms[id] = NO_TERM;
+    this.#freeIds.push(id);
+    if (term !== NO_TERM && term !== id) this.unuse(term);
+  }
+
+  #grow(needed: number): void {
+    const length = Math.ceil(needed * 1.5);
+    const uses = new Uint32Array(length);
+    uses.set(this.#uses);
+    this.#uses = uses;
+    const terms = new Int32Array(length);
+    terms.set(this.#terms);
+    this.#terms = terms;
+  }
+}

@@ -1,0 +1,194 @@
+import type { TaskText } from '@chorale/core';
+import { type TextIds, textIds, type Vocabulary } from '@chorale/detector';
+
+/**
+ * The rules' reading of texts through their ids (`textIds`): the detector hands rules the texts
+ * of its known tasks with ids of one vocabulary, so what two texts share is found with arrays
+ * indexed by id, and a candidate's sets of strings are never made. Each function here gives
+ * exactly what the same reading of the TaskText's sets gives (`words.ts` does that for any
+ * other text); the tests compare the two.
+ */
+
+/** Arrays indexed by the ids of one vocabulary, reused from call to call. */
+class Scratch {
+  readonly vocabulary: Vocabulary;
+  /** A mark per id: a value is `stamp` (or one above) when set for the current question. */
+  marks = new Int32Array(1024);
+  /** A second set of marks, for identifiers (an identifier may be a term too: same id). */
+  identifierMarks = new Int32Array(1024);
+  #stamp = 0;
+  /** The word each `listed` flag was found for, and the version of the lists it was found in. */
+  checked: (string | undefined)[] = [];
+  listed = new Uint8Array(1024);
+  checkedVersion = -1;
+
+  constructor(vocabulary: Vocabulary) {
+    this.vocabulary = vocabulary;
+  }
+
+  /** A stamp no mark has, with `room` values above it free (marks as long as the vocabulary). */
+  stamp(room: number): number {
+    const capacity = this.vocabulary.capacity;
+    if (capacity > this.marks.length || this.#stamp > 0x7fffffff - room - 1) {
+      const length = Math.max(Math.ceil(capacity * 1.5), 1024);
+      this.marks = new Int32Array(length);
+      this.identifierMarks = new Int32Array(length);
+      this.#stamp = 0;
+    }
+    const stamp = this.#stamp + 1;
+    this.#stamp += room + 1;
+    return stamp;
+  }
+}
+
+/** The scratch of the last vocabulary asked (a detector has one; a process rarely more). */
+let last: Scratch | undefined;
+
+function scratchOf(vocabulary: Vocabulary): Scratch {
+  if (last === undefined || last.vocabulary !== vocabulary) last = new Scratch(vocabulary);
+  return last;
+}
+
+/** The ids of both texts, when both have ids of one vocabulary. */
+export function pairIds(a: TaskText, b: TaskText): [TextIds, TextIds] | undefined {
+  const idsA = textIds(a);
+  if (idsA === undefined) return undefined;
+  const idsB = textIds(b);
+  if (idsB === undefined || idsB.vocabulary !== idsA.vocabulary) return undefined;
+  return [idsA, idsB];
+}
+
+/**
+ * The words of `ids` (in `words` order) for which `isListed` holds, the answer kept per word id
+ * while the lists do not change (`version`).
+ */
+export function listedWordsOf(
+  ids: TextIds,
+  isListed: (word: string) => boolean,
+  version: number,
+): string[] {
+  const { vocabulary } = ids;
+  const scratch = scratchOf(vocabulary);
+  if (scratch.checkedVersion !== version) {
+    scratch.checked = [];
+    scratch.checkedVersion = version;
+  }
+  const capacity = vocabulary.capacity;
+  if (scratch.listed.length < capacity) {
+    const listed = new Uint8Array(Math.ceil(capacity * 1.5));
+    listed.set(scratch.listed);
+    scratch.listed = listed;
+  }
+  const { checked, listed } = scratch;
+  const found: string[] = [];
+  for (const id of ids.words) {
+    const word = vocabulary.word(id);
+    // an id's word changes once its texts are released: a flag is for the word it was found for
+    if (checked[id] !== word) {
+      checked[id] = word;
+      listed[id] = isListed(word) ? 1 : 0;
+    }
+    if (listed[id] === 1) found.push(word);
+  }
+  return found;
+}
+
+/** A shared term of `sharedOf`: in how many of the two titles it is. */
+export interface SharedTerm {
+  term: string;
+  inTitles: number;
+  rarity: number | undefined;
+}
+
+/** What two texts share, as `SharedSubject` finds it in their sets. */
+export interface Shared {
+  /** The shared terms, in `a.terms` order. */
+  terms: SharedTerm[];
+  /** The shared title phrases' two terms, in `a.titlePhrases` order. */
+  phrases: [string, string][];
+  /** The shared identifiers, in `a.identifiers` order. */
+  identifiers: string[];
+}
+
+/** The terms, title phrases and identifiers both texts have, by id. */
+export function sharedOf(a: TextIds, b: TextIds): Shared {
+  const { vocabulary } = a;
+  const scratch = scratchOf(vocabulary);
+  const { marks, identifierMarks } = scratch;
+  // b's terms: `stamp`, its title's: `stamp + 1`
+  const stamp = scratch.stamp(1);
+  const bTerms = b.terms;
+  for (let i = 0; i < bTerms.length; i++)
+    marks[bTerms[i]!] = i < b.titleTermCount ? stamp + 1 : stamp;
+  const terms: SharedTerm[] = [];
+  const aTerms = a.terms;
+  for (let i = 0; i < aTerms.length; i++) {
+    const mark = marks[aTerms[i]!]!;
+    if (mark !== stamp && mark !== stamp + 1) continue;
+    const inTitles = (i < a.titleTermCount ? 1 : 0) + (mark === stamp + 1 ? 1 : 0);
+    terms.push({ term: vocabulary.word(aTerms[i]!), inTitles, rarity: undefined });
+  }
+  for (const id of b.identifiers) identifierMarks[id] = stamp;
+  const identifiers: string[] = [];
+  for (const id of a.identifiers)
+    if (identifierMarks[id] === stamp) identifiers.push(vocabulary.word(id));
+  const phrases: [string, string][] = [];
+  const pa = a.titlePhrases;
+  const pb = b.titlePhrases;
+  for (let i = 0; i < pa.length; i += 2) {
+    for (let j = 0; j < pb.length; j += 2) {
+      if (pa[i] === pb[j] && pa[i + 1] === pb[j + 1]) {
+        phrases.push([vocabulary.word(pa[i]!), vocabulary.word(pa[i + 1]!)]);
+        break;
+      }
+    }
+  }
+  return { terms, phrases, identifiers };
+}
+
+/**
+ * The share of `own`'s title the other text has (see `titleCoverage`): the title terms less
+ * `exclude`, each weighed with `weigh`, and the weight of those the other text has.
+ */
+export function titleShareOf(
+  own: TextIds,
+  other: TextIds,
+  exclude: ReadonlySet<string>,
+  weigh: (term: string) => number,
+): number {
+  const { vocabulary } = own;
+  const scratch = scratchOf(vocabulary);
+  const { marks } = scratch;
+  const stamp = scratch.stamp(0);
+  for (const id of other.terms) marks[id] = stamp;
+  let total = 0;
+  let shared = 0;
+  for (let i = 0; i < own.titleTermCount; i++) {
+    const id = own.terms[i]!;
+    const term = vocabulary.word(id);
+    if (exclude.has(term)) continue;
+    const w = weigh(term);
+    total += w;
+    if (marks[id] === stamp) shared += w;
+  }
+  return total === 0 ? 0 : shared / total;
+}
+
+/** `surface` by ids: the term when it is a word of the text, else its shortest plain word starting with it. */
+export function surfaceOf(ids: TextIds, term: string): string {
+  const { vocabulary } = ids;
+  let best: string | undefined;
+  for (const id of ids.words) {
+    const word = vocabulary.word(id);
+    if (word === term) return term;
+    if (
+      word.startsWith(term) &&
+      !word.includes('_') &&
+      !word.includes('-') &&
+      (!best || word.length < best.length)
+    ) {
+      best = word;
+    }
+  }
+  return best ?? term;
+}
