@@ -90,7 +90,13 @@ export function evaluate(
       onError?.(judged, entry);
       verdicts.push({ ...baseVerdict(entry), error: judged.message });
     } else if (judged) {
-      verdicts.push(matchVerdict(entry, judged));
+      const verdict = matchVerdict(entry, judged);
+      if (verdict instanceof RuleFailedError) {
+        onError?.(verdict, entry);
+        verdicts.push({ ...baseVerdict(entry), error: verdict.message });
+      } else {
+        verdicts.push(verdict);
+      }
     } else {
       verdicts.push(baseVerdict(entry));
     }
@@ -117,8 +123,11 @@ export function bestMatch(
     if (judged instanceof RuleFailedError) onError?.(judged, entry);
     // a later match wins only with a higher confidence (ties go to the earlier one)
     else if (judged && (!best || judged.confidence > (best.confidence ?? 0))) {
-      // the evidence is copied as the rule gave it, before any other rule runs
-      best = matchVerdict(entry, judged);
+      // the evidence is read (a rule may make it in a getter) and copied only for a match that
+      // is the best so far, before any other rule runs
+      const verdict = matchVerdict(entry, judged);
+      if (verdict instanceof RuleFailedError) onError?.(verdict, entry);
+      else best = verdict;
     }
   }
   return best;
@@ -137,12 +146,13 @@ function referenceVerdict(a: Prepared, b: Prepared): RuleVerdict | undefined {
   };
 }
 
-/** A rule's answer, checked: a match (its evidence not yet copied), null, or why it failed. */
+/** A rule's answer, checked: a match (its evidence not yet read), null, or why it failed. */
 interface Judged {
   reason: string;
   confidence: number;
   first?: 'a' | 'b';
-  evidence: unknown;
+  /** The rule's match, whose `evidence` is read when the match becomes a verdict. */
+  match: { evidence?: unknown };
 }
 
 /** Asks one rule about (a, b); never throws. */
@@ -170,15 +180,23 @@ function baseVerdict(entry: RuleEntry): RuleVerdict {
   return base;
 }
 
-function matchVerdict(entry: RuleEntry, judged: Judged): RuleVerdict {
-  return {
-    ...baseVerdict(entry),
-    matched: true,
-    reason: judged.reason || entry.rule.description,
-    confidence: judged.confidence,
-    ...(judged.first ? { first: judged.first } : {}),
-    evidence: evidenceOf(judged.evidence),
-  };
+/** The verdict of a match, or the rule's failure when reading its evidence throws. */
+function matchVerdict(entry: RuleEntry, judged: Judged): RuleVerdict | RuleFailedError {
+  let evidence: VerdictEvidence;
+  try {
+    evidence = evidenceOf(judged.match.evidence);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new RuleFailedError(entry.rule.name, `evidence threw: ${message}`, error);
+  }
+  // one object, its fields in a verdict's order (no spreads: a registration makes dozens)
+  const verdict: RuleVerdict = { rule: entry.rule.name, matched: true };
+  if (entry.pack !== undefined) verdict.pack = entry.pack;
+  verdict.reason = judged.reason || entry.rule.description;
+  verdict.confidence = judged.confidence;
+  if (judged.first) verdict.first = judged.first;
+  verdict.evidence = evidence;
+  return verdict;
 }
 
 /** The strings of a rule's evidence list (anything else in it is dropped). */
@@ -223,8 +241,8 @@ function checkMatch(value: unknown, defaultConfidence: number): Judged | null | 
     return `returned first ${JSON.stringify(m.first)}, expected "a" or "b"`;
   }
   return m.first
-    ? { reason: m.reason, confidence, first: m.first, evidence: m.evidence }
-    : { reason: m.reason, confidence, evidence: m.evidence };
+    ? { reason: m.reason, confidence, first: m.first, match: m }
+    : { reason: m.reason, confidence, match: m };
 }
 
 /**

@@ -197,6 +197,35 @@ const phraseKey = memoize((phrase: string): string => {
   return parts.length === 1 ? parts[0]! : parts.length === 0 ? '' : ` ${parts.join(' ')} `;
 }, 10_000);
 
+/** A phrase's tokens (as `phraseTokens`), kept: rules ask the same phrases again and again. */
+const phraseParts = memoize(phraseTokens, 10_000);
+
+/** `hasPhrase` by ids: the parts' words next to each other in one field (one part: a word). */
+function hasPhraseIds(ids: TextIds, parts: readonly string[]): boolean {
+  if (parts.length === 0) return false;
+  const { vocabulary, tokens, fieldEnds } = ids;
+  const first = vocabulary.id(parts[0]!);
+  if (first === undefined) return false;
+  if (parts.length === 1) return ids.words.includes(first);
+  const rest: number[] = [];
+  for (let p = 1; p < parts.length; p++) {
+    const id = vocabulary.id(parts[p]!);
+    if (id === undefined) return false;
+    rest.push(id);
+  }
+  let start = 0;
+  for (const end of fieldEnds) {
+    for (let i = start; i + rest.length < end; i++) {
+      if (tokens[i] !== first) continue;
+      let k = 0;
+      while (k < rest.length && tokens[i + 1 + k] === rest[k]) k++;
+      if (k === rest.length) return true;
+    }
+    start = end;
+  }
+  return false;
+}
+
 /**
  * What analysing a task's fields gives before any set is made: the parts of every field in
  * order, the whole compounds, where fields end, and the identifiers. A TaskText is made from
@@ -376,6 +405,11 @@ class TokenizedTaskText implements TaskText {
   }
 
   hasPhrase(phrase: string): boolean {
+    // a candidate's text answers from its ids, without making its words
+    if (this.#analysis === undefined) {
+      const ids = this.ids();
+      if (ids !== undefined) return hasPhraseIds(ids, phraseParts(phrase));
+    }
     const key = phraseKey(phrase);
     if (key === '') return false;
     // several tokens are kept with a space before and after

@@ -3,6 +3,7 @@ import {
   confidence,
   hasAny,
   hasAnyPrefix,
+  Match,
   Phrases,
   PrefixList,
   perText,
@@ -159,10 +160,10 @@ export const apiContract: DependencyRule = {
     const defined = definer !== undefined && defines(definer);
     const score =
       0.55 + (bothApi ? 0.15 : 0) + 0.1 + (overlap.a.length > 1 ? 0.05 : 0) + (defined ? 0.05 : 0);
-    const match: RuleMatch = {
-      reason: 'API definition and implementation dependency',
-      confidence: confidence(Math.min(score, 0.9)),
-      evidence: {
+    const match = new Match(
+      'API definition and implementation dependency',
+      confidence(Math.min(score, 0.9)),
+      () => ({
         a: [...present(a, API_WORDS), ...overlap.a],
         b: [...present(b, API_WORDS), ...overlap.b],
         signals: [
@@ -173,8 +174,8 @@ export const apiContract: DependencyRule = {
           ...(defined ? ['the first defines it'] : []),
           ...overlap.signals,
         ],
-      },
-    };
+      }),
+    );
     if (first) match.first = first;
     return match;
   },

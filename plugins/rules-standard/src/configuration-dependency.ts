@@ -3,6 +3,7 @@ import {
   confidence,
   hasAny,
   hasAnyPrefix,
+  Match,
   type Overlap,
   Phrases,
   PrefixList,
@@ -119,20 +120,21 @@ export const configurationDependency: DependencyRule = {
       (sharedKind ? 0.1 : 0) +
       (shared.length > 0 ? 0.1 : 0) +
       (shared.length > 1 || namedSetting ? 0.1 : 0);
-    const match: RuleMatch = {
-      reason: 'Shared configuration must stay consistent across components',
-      confidence: confidence(Math.min(score, 0.9)),
-      evidence: evidence(
-        [...present(a, CONFIG_WORDS), ...CONFIG_PHRASES.foundIn(a)],
-        [...present(b, CONFIG_WORDS), ...CONFIG_PHRASES.foundIn(b)],
-        overlap,
-        [
-          'both touch configuration',
-          ...(sharedKind ? ['both name the same kind of setting'] : []),
-          ...(namedSetting ? ['a named setting is shared'] : []),
-        ],
-      ),
-    };
+    const match = new Match(
+      'Shared configuration must stay consistent across components',
+      confidence(Math.min(score, 0.9)),
+      () =>
+        evidence(
+          [...present(a, CONFIG_WORDS), ...CONFIG_PHRASES.foundIn(a)],
+          [...present(b, CONFIG_WORDS), ...CONFIG_PHRASES.foundIn(b)],
+          overlap,
+          [
+            'both touch configuration',
+            ...(sharedKind ? ['both name the same kind of setting'] : []),
+            ...(namedSetting ? ['a named setting is shared'] : []),
+          ],
+        ),
+    );
     const introA = introduces(a);
     const introB = introduces(b);
     if (introA !== introB) match.first = introA ? 'a' : 'b';

@@ -2,6 +2,7 @@ import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import {
   confidence,
   hasAny,
+  Match,
   type Overlap,
   Phrases,
   perText,
@@ -75,13 +76,14 @@ export const databaseSchema: DependencyRule = {
       if (!strong) return null;
       score = 0.6 + (shared.length >= 2 ? 0.1 : 0) + (shared.length >= 3 ? 0.05 : 0);
     }
-    const match: RuleMatch = {
-      reason: 'Database schema change affects the services that use it',
-      confidence: confidence(Math.min(score, 0.9)),
-      evidence: evidence(present(a, DB_WORDS), present(b, DB_WORDS), overlap, [
-        dbA && dbB ? 'both are database work' : 'one changes a database, the other uses it',
-      ]),
-    };
+    const match = new Match(
+      'Database schema change affects the services that use it',
+      confidence(Math.min(score, 0.9)),
+      () =>
+        evidence(present(a, DB_WORDS), present(b, DB_WORDS), overlap, [
+          dbA && dbB ? 'both are database work' : 'one changes a database, the other uses it',
+        ]),
+    );
     const changeA = hasAny(a, SCHEMA_CHANGE);
     const changeB = hasAny(b, SCHEMA_CHANGE);
     if (dbA && !dbB) match.first = 'a';

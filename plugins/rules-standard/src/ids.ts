@@ -19,7 +19,7 @@ class Scratch {
   #stamp = 0;
   /** The word each `listed` flag was found for, and the version of the lists it was found in. */
   checked: (string | undefined)[] = [];
-  listed = new Uint8Array(1024);
+  listed = new Uint8Array(0);
   checkedVersion = -1;
 
   constructor(vocabulary: Vocabulary) {
@@ -69,15 +69,19 @@ export function listedWordsOf(
 ): string[] {
   const { vocabulary } = ids;
   const scratch = scratchOf(vocabulary);
-  if (scratch.checkedVersion !== version) {
-    scratch.checked = [];
-    scratch.checkedVersion = version;
-  }
   const capacity = vocabulary.capacity;
-  if (scratch.listed.length < capacity) {
-    const listed = new Uint8Array(Math.ceil(capacity * 1.5));
-    listed.set(scratch.listed);
+  if (scratch.checkedVersion !== version || scratch.listed.length < capacity) {
+    // a dense array (an empty one written at large indices would become a slow dictionary)
+    const length = Math.max(Math.ceil(capacity * 1.5), 1024);
+    const checked = new Array<string | undefined>(length).fill(undefined);
+    const listed = new Uint8Array(length);
+    if (scratch.checkedVersion === version) {
+      for (let i = 0; i < scratch.checked.length; i++) checked[i] = scratch.checked[i];
+      listed.set(scratch.listed);
+    }
+    scratch.checked = checked;
     scratch.listed = listed;
+    scratch.checkedVersion = version;
   }
   const { checked, listed } = scratch;
   const found: string[] = [];

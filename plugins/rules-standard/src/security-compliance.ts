@@ -3,6 +3,7 @@ import {
   confidence,
   hasAny,
   hasAnyPrefix,
+  Match,
   type Overlap,
   Phrases,
   PrefixList,
@@ -160,16 +161,17 @@ export const securityCompliance: DependencyRule = {
       (sameFamily ? 0.15 : 0) +
       (shared.length > 0 ? 0.1 : 0) +
       (shared.length > 1 ? 0.05 : 0);
-    return {
-      reason: 'Security change requires coordinated implementation',
-      confidence: confidence(Math.min(score, 0.9)),
-      evidence: evidence(
-        [...famA, ...present(a, GENERIC)],
-        [...famB, ...present(b, GENERIC)],
-        overlap,
-        sameFamily ? ['both are about the same security concern'] : ['both are security work'],
-      ),
-    };
+    return new Match(
+      'Security change requires coordinated implementation',
+      confidence(Math.min(score, 0.9)),
+      () =>
+        evidence(
+          [...famA, ...present(a, GENERIC)],
+          [...famB, ...present(b, GENERIC)],
+          overlap,
+          sameFamily ? ['both are about the same security concern'] : ['both are security work'],
+        ),
+    );
   },
 };
 

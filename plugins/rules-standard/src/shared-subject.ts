@@ -1,6 +1,6 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import { memoize } from '@chorale/detector';
-import { CACHE_SIZE, perText, saturating, subjectOverlap } from './words.js';
+import { CACHE_SIZE, Match, perText, saturating, subjectOverlap } from './words.js';
 
 /**
  * The weighed overlap (see `subjectOverlap`) from which two tasks are taken to be about the same
@@ -68,16 +68,11 @@ export const sharedSubject: DependencyRule = {
     const overlap = subjectOverlap(a, b, corpus, new Set(), 'either');
     if (overlap.score < SHARED_SUBJECT_THRESHOLD) return null;
     if ((corpus?.size ?? 2) < MIN_CORPUS && overlap.identifiers === 0) return null;
-    const match: RuleMatch = {
-      reason: `Both tasks are about ${overlap.a.slice(0, 3).join(', ')}`,
-      confidence: saturating(
-        overlap.score - SHARED_SUBJECT_THRESHOLD,
-        0.6,
-        0.95,
-        SHARED_SUBJECT_THRESHOLD,
-      ),
-      evidence: { a: overlap.a, b: overlap.b, signals: overlap.signals },
-    };
+    const match = new Match(
+      `Both tasks are about ${overlap.a.slice(0, 3).join(', ')}`,
+      saturating(overlap.score - SHARED_SUBJECT_THRESHOLD, 0.6, 0.95, SHARED_SUBJECT_THRESHOLD),
+      () => ({ a: overlap.a, b: overlap.b, signals: overlap.signals }),
+    );
     const specA = specifies(a);
     const specB = specifies(b);
     if (specA !== specB) match.first = specA ? 'a' : 'b';

@@ -73,7 +73,11 @@ export interface RuleMatch {
   confidence?: number;
   /** Which task should be done first, where the rule can tell. */
   first?: 'a' | 'b';
-  /** What matched on each side, and the signals behind the confidence. */
+  /**
+   * What matched on each side, and the signals behind the confidence. It may be a getter: the
+   * detector reads it only for a match it reports (the best of a pair) or explains, right after
+   * `validate` returns; a getter that throws then fails the rule.
+   */
   evidence?: RuleEvidence;
 }
 

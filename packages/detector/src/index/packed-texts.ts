@@ -160,25 +160,36 @@ export class PackedTexts implements PackedSource {
       position = reader.next();
       compound = reader.next();
     }
-    const addWord = (id: number) => {
-      if (wordMarks[id] !== stamp) {
-        wordMarks[id] = stamp;
-        words.push(id);
-      }
-    };
     for (let i = 0; i <= tokenCount; i++) {
       while (c < compoundCount && position <= i) {
-        addWord(compound);
+        if (wordMarks[compound] !== stamp) {
+          wordMarks[compound] = stamp;
+          words.push(compound);
+        }
         if (++c < compoundCount) {
           position += reader.next();
           compound = reader.next();
         }
       }
-      if (i < tokenCount) addWord(tokens[i]!);
+      if (i === tokenCount) break;
+      const id = tokens[i]!;
+      if (wordMarks[id] !== stamp) {
+        wordMarks[id] = stamp;
+        words.push(id);
+      }
     }
     const identifiers = new Array<number>(identifierCount);
     for (let i = 0; i < identifierCount; i++) identifiers[i] = reader.next();
-    return { vocabulary, tokens, words, terms, titleTermCount, titlePhrases, identifiers };
+    return {
+      vocabulary,
+      tokens,
+      fieldEnds,
+      words,
+      terms,
+      titleTermCount,
+      titlePhrases,
+      identifiers,
+    };
   }
 
   /** Frees a packed analysis (its words go when no other text uses them). */
