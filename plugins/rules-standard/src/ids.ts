@@ -17,9 +17,9 @@ class Scratch {
   /** A second set of marks, for identifiers (an identifier may be a term too: same id). */
   identifierMarks = new Int32Array(1024);
   #stamp = 0;
-  /** The word each `listed` flag was found for, and the version of the lists it was found in. */
+  /** The word each class was found for, and the version of the lists it was found in. */
   checked: (string | undefined)[] = [];
-  listed = new Uint8Array(0);
+  classes = new Int32Array(0);
   checkedVersion = -1;
 
   constructor(vocabulary: Vocabulary) {
@@ -59,42 +59,47 @@ export function pairIds(a: TaskText, b: TaskText): [TextIds, TextIds] | undefine
 }
 
 /**
- * The words of `ids` (in `words` order) for which `isListed` holds, the answer kept per word id
- * while the lists do not change (`version`).
+ * The words of `ids` (in `words` order) that `classify` puts in a class (0 or more; -1: none),
+ * and their classes OR-ed; a word's class kept per id while the lists do not change (`version`).
  */
 export function listedWordsOf(
   ids: TextIds,
-  isListed: (word: string) => boolean,
+  classify: (word: string) => number,
   version: number,
-): string[] {
+): { words: string[]; bits: number } {
   const { vocabulary } = ids;
   const scratch = scratchOf(vocabulary);
   const capacity = vocabulary.capacity;
-  if (scratch.checkedVersion !== version || scratch.listed.length < capacity) {
+  if (scratch.checkedVersion !== version || scratch.classes.length < capacity) {
     // a dense array (an empty one written at large indices would become a slow dictionary)
     const length = Math.max(Math.ceil(capacity * 1.5), 1024);
     const checked = new Array<string | undefined>(length).fill(undefined);
-    const listed = new Uint8Array(length);
+    const classes = new Int32Array(length);
     if (scratch.checkedVersion === version) {
       for (let i = 0; i < scratch.checked.length; i++) checked[i] = scratch.checked[i];
-      listed.set(scratch.listed);
+      classes.set(scratch.classes);
     }
     scratch.checked = checked;
-    scratch.listed = listed;
+    scratch.classes = classes;
     scratch.checkedVersion = version;
   }
-  const { checked, listed } = scratch;
-  const found: string[] = [];
+  const { checked, classes } = scratch;
+  const words: string[] = [];
+  let bits = 0;
   for (const id of ids.words) {
     const word = vocabulary.word(id);
-    // an id's word changes once its texts are released: a flag is for the word it was found for
+    // an id's word changes once its texts are released: a class is for the word it was found for
     if (checked[id] !== word) {
       checked[id] = word;
-      listed[id] = isListed(word) ? 1 : 0;
+      classes[id] = classify(word);
     }
-    if (listed[id] === 1) found.push(word);
+    const found = classes[id]!;
+    if (found >= 0) {
+      words.push(word);
+      bits |= found;
+    }
   }
-  return found;
+  return { words, bits };
 }
 
 /** A shared term of `sharedOf`: in how many of the two titles it is. */

@@ -12,43 +12,84 @@ import {
 
 /**
  * Every word and word beginning the rules look for (their `WordList`s, `PrefixList`s and their
- * `Phrases`' first words). A text's words are looked up here once (`listedWords`); a rule's
- * list then looks only at the few listed words a text has, not the text for each of its words
- * (most candidates of a registration are texts seen once: every look-up is made for them).
+ * `Phrases`' first words). A text's words are looked up here once (`scanWords`); a rule's list
+ * then looks only at what that found, not at the text for each of its words (most candidates of
+ * a registration are texts seen once: every look-up is made for them).
+ *
+ * Each WordList and PrefixList has a bit of its own (the first 31 made; a later one looks at the
+ * listed words): a word's bits say which lists it is in, and a text's listed words' bits OR-ed
+ * say at once whether it has a word of a list (`hasAny`).
  */
-const LISTED_WORDS = new Set<string>();
+/** Every listed word, with the bits of the WordLists it is in (0: a phrase's first word only). */
+const LISTED_WORDS = new Map<string, number>();
 /** The listed prefixes by their first letter's code (most words start with none of them). */
-const LISTED_PREFIXES: (string[] | undefined)[] = [];
+const LISTED_PREFIXES: ({ prefix: string; bits: number }[] | undefined)[] = [];
 /** Changes whenever a list is made: a text looked up before is looked up again. */
 let listedVersion = 0;
+let nextBit = 0;
 
-function listWords(words: Iterable<string>): void {
-  for (const word of words) LISTED_WORDS.add(word);
+function takeBit(): number {
+  return nextBit < 31 ? 1 << nextBit++ : 0;
+}
+
+function listWords(words: Iterable<string>, bit: number): void {
+  for (const word of words) LISTED_WORDS.set(word, (LISTED_WORDS.get(word) ?? 0) | bit);
   listedVersion++;
+}
+
+/** What `scanWords` finds in a text. */
+interface Scan {
+  version: number;
+  /** The text's words that are listed or start with a listed prefix, in `text.words` order. */
+  words: string[];
+  /** The bits of those words, OR-ed. */
+  bits: number;
+}
+
+/** The listed words of the text and their bits (see LISTED_WORDS). */
+function scanOf(text: TaskText): Scan {
+  const scan = lastScanned(text);
+  return scan.version === listedVersion ? scan : scanWords(text);
 }
 
 /** The words of the text that are listed or start with a listed prefix. */
 function listedWords(text: TaskText): readonly string[] {
-  const scan = lastScanned(text);
-  return scan.version === listedVersion ? scan.words : scanWords(text).words;
+  return scanOf(text).words;
 }
 
 const lastScanned = perText(scanWords);
 
-function scanWords(text: TaskText): { version: number; words: string[] } {
+function scanWords(text: TaskText): Scan {
   const ids = textIds(text);
-  if (ids !== undefined)
-    return { version: listedVersion, words: listedWordsOf(ids, isListed, listedVersion) };
+  if (ids !== undefined) {
+    const { words, bits } = listedWordsOf(ids, classify, listedVersion);
+    return { version: listedVersion, words, bits };
+  }
   const words: string[] = [];
-  for (const word of text.words) if (isListed(word)) words.push(word);
-  return { version: listedVersion, words };
+  let bits = 0;
+  for (const word of text.words) {
+    const found = classify(word);
+    if (found < 0) continue;
+    words.push(word);
+    bits |= found;
+  }
+  return { version: listedVersion, words, bits };
 }
 
-/** Whether a word is listed or starts with a listed prefix. */
-function isListed(word: string): boolean {
-  if (LISTED_WORDS.has(word)) return true;
+/**
+ * -1 for a word that is neither listed nor starts with a listed prefix; otherwise the bits of
+ * the lists it is in or starts with a prefix of.
+ */
+function classify(word: string): number {
+  const exact = LISTED_WORDS.get(word);
+  let bits = exact ?? -1;
   const prefixes = LISTED_PREFIXES[word.charCodeAt(0)];
-  return prefixes !== undefined && startsWithAny(word, prefixes);
+  if (prefixes !== undefined) {
+    for (const { prefix, bits: prefixBits } of prefixes) {
+      if (word.startsWith(prefix)) bits = (bits < 0 ? 0 : bits) | prefixBits;
+    }
+  }
+  return bits;
 }
 
 function startsWithAny(word: string, prefixes: readonly string[]): boolean {
@@ -60,11 +101,13 @@ function startsWithAny(word: string, prefixes: readonly string[]): boolean {
 export class WordList implements Iterable<string> {
   readonly #words: readonly string[];
   readonly #set: ReadonlySet<string>;
+  /** Its bit in LISTED_WORDS (0: none left). */
+  readonly bit = takeBit();
 
   constructor(words: readonly string[]) {
     this.#words = words;
     this.#set = new Set(words);
-    listWords(words);
+    listWords(words, this.bit);
   }
 
   has(word: string): boolean {
@@ -78,7 +121,9 @@ export class WordList implements Iterable<string> {
 
 /** Whether the text has one of these words (a word of `text.words`, as `text.has` without lower-casing). */
 export function hasAny(text: TaskText, list: WordList): boolean {
-  for (const word of listedWords(text)) if (list.has(word)) return true;
+  const scan = scanOf(text);
+  if (list.bit !== 0) return (scan.bits & list.bit) !== 0;
+  for (const word of scan.words) if (list.has(word)) return true;
   return false;
 }
 
@@ -93,13 +138,17 @@ export function present(text: TaskText, list: WordList): string[] {
 /** Lower-case beginnings of words a rule looks for (`hasAnyPrefix`: `implement`, `authenticat`). */
 export class PrefixList {
   readonly prefixes: readonly string[];
+  /** Its bit in LISTED_PREFIXES (0: none left). */
+  readonly bit = takeBit();
 
   constructor(prefixes: readonly string[]) {
     this.prefixes = prefixes;
     for (const prefix of prefixes) {
       const letter = prefix.charCodeAt(0);
       const listed = LISTED_PREFIXES[letter] ?? [];
-      if (!listed.includes(prefix)) listed.push(prefix);
+      const known = listed.find((p) => p.prefix === prefix);
+      if (known) known.bits |= this.bit;
+      else listed.push({ prefix, bits: this.bit });
       LISTED_PREFIXES[letter] = listed;
     }
     listedVersion++;
@@ -108,7 +157,9 @@ export class PrefixList {
 
 /** Whether the text has a word starting with one of these prefixes (as `text.hasPrefix`). */
 export function hasAnyPrefix(text: TaskText, list: PrefixList): boolean {
-  for (const word of listedWords(text)) if (startsWithAny(word, list.prefixes)) return true;
+  const scan = scanOf(text);
+  if (list.bit !== 0) return (scan.bits & list.bit) !== 0;
+  for (const word of scan.words) if (startsWithAny(word, list.prefixes)) return true;
   return false;
 }
 
@@ -122,7 +173,10 @@ export class Phrases {
     this.list = list;
     // the words `text.hasPhrase` splits the phrase into
     this.#firstWords = list.map((phrase) => phraseTokens(phrase)[0]);
-    listWords(this.#firstWords.filter((word) => word !== undefined));
+    listWords(
+      this.#firstWords.filter((word) => word !== undefined),
+      0,
+    );
   }
 
   /** Whether the text has the i-th phrase. */
