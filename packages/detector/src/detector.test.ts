@@ -286,6 +286,53 @@ describe('failing rules', () => {
     expect(onRuleError).toHaveBeenCalledTimes(6);
   });
 
+  it("reads a match's evidence only when the match is the best so far; a getter that throws then fails the rule", () => {
+    const reads: string[] = [];
+    /** Matches every pair with `confidence`; its evidence is a getter that logs, or throws. */
+    const lazy = (name: string, confidence: number, throws = false): DependencyRule => ({
+      name,
+      description: name,
+      keywords: ['x'],
+      validate: () => ({
+        reason: name,
+        confidence,
+        get evidence() {
+          reads.push(name);
+          if (throws) throw new Error(`${name} evidence`);
+          return { a: [name], b: [], signals: [] };
+        },
+      }),
+    });
+    const detector = new DependencyDetector({
+      rules: [
+        lazy('First', 0.8),
+        lazy('Lower', 0.5, true), // not the best: its evidence is never read, so no failure
+        lazy('Higher', 0.9, true), // the best so far: read, throws, counted; First stays
+        lazy('Tie', 0.8), // a tie is not better: not read
+      ],
+      candidates: allKnownTasks(),
+    });
+    detector.register(task(1, 'org/a', 'x'));
+    const [found] = detector.register(task(2, 'org/b', 'x'));
+    expect(found?.relationship).toBe('First');
+    expect(found?.evidence?.task1Terms).toEqual(['First']);
+    expect(reads).toEqual(['First', 'Higher']);
+    expect(detector.ruleErrors()).toEqual([
+      {
+        rule: 'Higher',
+        count: 1,
+        lastError: 'rule "Higher" failed: evidence threw: Higher evidence',
+      },
+    ]);
+    // explain reads every match's evidence: both throwing getters fail there
+    const verdicts = detector.explain('x', 'x').verdicts;
+    expect(verdicts.filter((v) => v.error).map((v) => v.rule)).toEqual(['Lower', 'Higher']);
+    expect(verdicts.find((v) => v.rule === 'Tie')).toMatchObject({
+      matched: true,
+      evidence: { a: ['Tie'] },
+    });
+  });
+
   it('explain shows the failure in the verdict', () => {
     const result = explain('api', 'implement', [throwing]);
     expect(result.verdicts.find((v) => v.rule === 'Throws')).toMatchObject({

@@ -86,7 +86,7 @@ function classify(word: string): number {
   const prefixes = LISTED_PREFIXES[word.charCodeAt(0)];
   if (prefixes !== undefined) {
     for (const { prefix, bits: prefixBits } of prefixes) {
-      if (word.startsWith(prefix)) bits = (bits < 0 ? 0 : bits) | prefixBits;
+      if (word.startsWith(prefix)) bits = Math.max(bits, 0) | prefixBits;
     }
   }
   return bits;

@@ -1,7 +1,8 @@
 import type { TaskContext } from '@chorale/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyse, taskText } from '../text.js';
+import { analyse, packedText, taskText, textIds } from '../text.js';
+import type { TextIds } from '../text-ids.js';
 import { PackedTexts } from './packed-texts.js';
 
 function task(title: unknown, description: unknown, keywords: unknown[] = []): TaskContext {
@@ -28,6 +29,59 @@ function view(text: ReturnType<typeof taskText>) {
   };
 }
 
+/** A text's ids as the strings of its sets (what `view` reads of its TaskText). */
+function idsView(ids: TextIds) {
+  const word = (id: number) => ids.vocabulary.word(id);
+  const phrases: string[] = [];
+  for (let i = 0; i < ids.titlePhrases.length; i += 2) {
+    phrases.push(`${word(ids.titlePhrases[i]!)} ${word(ids.titlePhrases[i + 1]!)}`);
+  }
+  return {
+    tokens: ids.tokens.map(word),
+    words: ids.words.map(word),
+    terms: ids.terms.map(word),
+    titleTerms: ids.terms.slice(0, ids.titleTermCount).map(word),
+    titlePhrases: phrases,
+    identifiers: ids.identifiers.map(word),
+  };
+}
+
+/** Fields mixing code names, stop words, stems, other scripts, empty and missing ones. */
+const field = fc.oneof(
+  fc
+    .array(
+      fc.constantFrom(
+        'Implement',
+        'implementation',
+        'the',
+        'API',
+        'api',
+        'user_preferences',
+        'getUserPrefs',
+        'OTEL_SDK_DISABLED',
+        'Span.AddLink',
+        'IPIP-402',
+        'migration',
+        'migrate',
+        'schema',
+        'v1.2.0',
+        'feature flag',
+        'rate-limit',
+        'wörds',
+        'a',
+        '42',
+        ',',
+        '.',
+      ),
+      { maxLength: 14 },
+    )
+    .map((parts) => parts.join(' ')),
+  fc.string({ unit: fc.constantFrom(...'aAbBzZ019_-.#: Jw'.split('')), maxLength: 60 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constant(''),
+  fc.constant(undefined),
+);
+
 describe('PackedTexts', () => {
   it('gives back the analysis it packed: the same text, word for word and in order', () => {
     const packed = new PackedTexts();
@@ -47,12 +101,6 @@ describe('PackedTexts', () => {
 
   it('round-trips any task text (property)', () => {
     const packed = new PackedTexts();
-    const field = fc.oneof(
-      fc.string({ unit: fc.constantFrom(...'aAbBzZ019_-.#: Jw'.split('')), maxLength: 60 }),
-      fc.string({ unit: 'grapheme', maxLength: 40 }),
-      fc.constant(''),
-      fc.constant(undefined),
-    );
     fc.assert(
       fc.property(
         field,
@@ -97,5 +145,84 @@ describe('PackedTexts', () => {
     expect([...last.words]).toEqual(['w19999x', 'w', '19999', 'x']);
     for (const handle of handles) packed.release(handle);
     expect(packed.vocabularySize).toBe(0);
+  });
+
+  it('gives the ids of a packed text: its sets, in the same order, as ids (property)', () => {
+    const packed = new PackedTexts();
+    fc.assert(
+      fc.property(field, field, fc.array(field, { maxLength: 3 }), (a, b, k) => {
+        const t = task(
+          a,
+          b,
+          k.filter((x) => x !== undefined),
+        );
+        const analysis = analyse(t);
+        const handle = packed.pack(analysis);
+        const ids = packed.ids(handle);
+        expect(idsView(ids)).toEqual(view(taskText(t)));
+        expect(ids.fieldEnds).toEqual([...analysis.fieldEnds]);
+        // a text made from the handle reads the same, its ids and its sets
+        const text = packedText(t, packed, handle);
+        expect(idsView(textIds(text)!)).toEqual(view(taskText(t)));
+        expect(view(text)).toEqual(view(taskText(t)));
+        packed.release(handle);
+      }),
+      { numRuns: 400 },
+    );
+    expect(packed.vocabularySize).toBe(0);
+  });
+
+  it('finds phrases by ids as a whole text finds them (property)', () => {
+    const packed = new PackedTexts();
+    const phrase = fc.oneof(
+      fc.constantFrom(
+        'feature flag',
+        'user preferences',
+        'rate limit',
+        'implement the api',
+        'the',
+        'api',
+        'user_preferences',
+        'flag rate',
+        'AddLink',
+        '',
+        '!!',
+      ),
+      fc.string({ unit: fc.constantFrom(...'ab _-A'.split('')), maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(field, field, fc.array(phrase, { maxLength: 6 }), (a, b, phrases) => {
+        const t = task(a, b, ['feature flag']);
+        const handle = packed.pack(analyse(t));
+        const whole = taskText(t);
+        const text = packedText(t, packed, handle);
+        for (const p of [
+          ...phrases,
+          ...whole.tokens.slice(0, 3),
+          whole.tokens.slice(1, 3).join(' '),
+        ]) {
+          expect(text.hasPhrase(p)).toBe(whole.hasPhrase(p));
+        }
+        packed.release(handle);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a text made from a handle stops reading it once a text is released, and reads its task again', () => {
+    const packed = new PackedTexts();
+    const a = task('Add rate-limit to the gateway', 'uses OTEL_SDK_DISABLED');
+    const b = task('Something else', '');
+    const handleA = packed.pack(analyse(a));
+    const handleB = packed.pack(analyse(b));
+    const text = packedText(a, packed, handleA);
+    expect(textIds(text)).toBeDefined();
+    packed.release(handleB);
+    // another text's release may have freed ids this one would read: it no longer gives ids
+    expect(textIds(text)).toBeUndefined();
+    expect(view(text)).toEqual(view(taskText(a)));
+    expect(text.hasPhrase('rate limit')).toBe(true);
+    // a text of `taskText` has no ids
+    expect(textIds(taskText(a))).toBeUndefined();
   });
 });

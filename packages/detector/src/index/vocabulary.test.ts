@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { termOf } from '../analysis.js';
+import { NO_TERM, Vocabulary } from './vocabulary.js';
+
+describe('Vocabulary', () => {
+  it('gives a word an id and its term the id of the term string (the word itself when it is its own term)', () => {
+    const vocabulary = new Vocabulary();
+    const preferences = vocabulary.use('preferences');
+    const term = vocabulary.term(preferences);
+    expect(vocabulary.word(term)).toBe('preferenc');
+    expect(term).not.toBe(preferences);
+    // a word that is its own term
+    const api = vocabulary.use('api');
+    expect(vocabulary.term(api)).toBe(api);
+    // a stop word or a task verb names no subject
+    expect(vocabulary.term(vocabulary.use('the'))).toBe(NO_TERM);
+    expect(vocabulary.term(vocabulary.use('implementation'))).toBe(NO_TERM);
+    // the same string is the same id, whether met as a word or as a term
+    expect(vocabulary.use('preferenc')).toBe(term);
+    expect(vocabulary.id('api')).toBe(api);
+  });
+
+  it('frees a word at its last use, and its term with it; freed ids are reused', () => {
+    const vocabulary = new Vocabulary();
+    const first = vocabulary.use('migrations');
+    vocabulary.use('migrations');
+    const term = vocabulary.term(first);
+    expect(vocabulary.size).toBe(2);
+    vocabulary.unuse(first);
+    expect(vocabulary.id('migrations')).toBe(first);
+    vocabulary.unuse(first);
+    expect(vocabulary.id('migrations')).toBeUndefined();
+    expect(vocabulary.id(vocabulary.word(term) ?? '')).toBeUndefined();
+    expect(vocabulary.size).toBe(0);
+    const again = vocabulary.use('schema');
+    expect([first, term]).toContain(again);
+    expect(vocabulary.capacity).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps a term while another word with that term is used', () => {
+    const vocabulary = new Vocabulary();
+    const a = vocabulary.use('gauges');
+    const b = vocabulary.use('gauge');
+    const term = vocabulary.term(a);
+    expect(vocabulary.term(b)).toBe(term);
+    vocabulary.unuse(a);
+    expect(vocabulary.word(term)).toBe(termOf('gauge'));
+    vocabulary.unuse(b);
+    expect(vocabulary.size).toBe(0);
+  });
+
+  it('grows past its first arrays', () => {
+    const vocabulary = new Vocabulary();
+    const ids = Array.from({ length: 5000 }, (_, i) => vocabulary.use(`word${i}x`));
+    expect(new Set(ids).size).toBe(5000);
+    expect(vocabulary.word(ids[4999]!)).toBe('word4999x');
+    for (const id of ids) vocabulary.unuse(id);
+    expect(vocabulary.size).toBe(0);
+  });
+});
