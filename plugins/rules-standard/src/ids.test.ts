@@ -1,7 +1,8 @@
 import type { Clock, DependencyRule, TaskContext } from '@chorale/core';
-import { DependencyDetector, taskText, textIds } from '@chorale/detector';
+import { DependencyDetector, type TextIds, taskText, textIds, Vocabulary } from '@chorale/detector';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sharedOf, titleShareOf } from './ids.js';
 import { standardRules } from './index.js';
 import { Match } from './words.js';
 
@@ -139,6 +140,70 @@ describe('texts read by ids', () => {
     );
     expect(pairsWithIds).toBeGreaterThan(1000);
     expect(found).toBeGreaterThan(200);
+  });
+});
+
+/** A word of letters only, different for every `n` (`qa`, `qb`, ...). */
+function uniqueWord(n: number): string {
+  let word = '';
+  for (let k = n + 26; k > 0; k = Math.floor(k / 26))
+    word = String.fromCharCode(97 + (k % 26)) + word;
+  return `q${word}`;
+}
+
+describe('texts read by ids while the vocabulary grows', () => {
+  it('finds the same as by sets when the arrays indexed by id are made anew mid-registration', () => {
+    const rules = standardRules().rules;
+    const byIds = new DependencyDetector({ rules, clock });
+    const strings = new DependencyDetector({ rules: rules.map(bySets), clock });
+    let found = 0;
+    // every task brings new words and identifiers: the vocabulary passes 1,024, 1,536, ... ids
+    for (let i = 0; i < 1500; i++) {
+      const subject = SUBJECTS[i % SUBJECTS.length]!;
+      const task: TaskContext = {
+        taskId: i + 1,
+        projectId: 1,
+        repository: REPOSITORIES[i % REPOSITORIES.length]!,
+        // two tasks in a row share a rare word and identifier; each brings a word of its own
+        title: `${i % 2 ? 'Define the API for' : 'Implement a client of'} ${subject} ${uniqueWord(i >> 1)}`,
+        description: `Uses ${uniqueWord(i >> 1)}_${subject} and ${uniqueWord(5000 + i)}`,
+        keywords: [],
+        agentId: `agent-${i}`,
+      };
+      const dependencies = byIds.register(task);
+      found += dependencies.length;
+      expect(JSON.stringify(dependencies)).toBe(JSON.stringify(strings.register(task)));
+    }
+    expect(found).toBeGreaterThan(500);
+  });
+});
+
+describe('the arrays indexed by id', () => {
+  it('are made anew, longer, when the vocabulary outgrows them, and the answers stay right', () => {
+    const vocabulary = new Vocabulary();
+    /** A text whose words, terms (all in the title) and identifiers are these ids. */
+    const text = (words: number[]): TextIds => ({
+      vocabulary,
+      tokens: words,
+      fieldEnds: [words.length],
+      words,
+      terms: words,
+      titleTermCount: words.length,
+      titlePhrases: [],
+      identifiers: words,
+    });
+    const first = ['alpha', 'beta'].map((w) => vocabulary.use(w));
+    expect(sharedOf(text(first), text(first)).terms.map((t) => t.term)).toEqual(['alpha', 'beta']);
+    // thousands of new ids: past the length of the arrays made for the first question
+    const many = Array.from({ length: 5000 }, (_, i) => vocabulary.use(uniqueWord(i)));
+    const last = many.slice(-3);
+    const shared = sharedOf(text([...last, first[0]!]), text(last));
+    expect(shared.terms.map((t) => [t.term, t.inTitles])).toEqual(
+      last.map((id) => [vocabulary.word(id), 2]),
+    );
+    expect(shared.identifiers).toEqual(last.map((id) => vocabulary.word(id)));
+    const more = Array.from({ length: 5000 }, (_, i) => vocabulary.use(uniqueWord(9000 + i)));
+    expect(titleShareOf(text(more.slice(-2)), text(more.slice(-1)), new Set(), () => 1)).toBe(0.5);
   });
 });
 

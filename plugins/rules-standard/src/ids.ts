@@ -123,9 +123,10 @@ export interface Shared {
 export function sharedOf(a: TextIds, b: TextIds): Shared {
   const { vocabulary } = a;
   const scratch = scratchOf(vocabulary);
-  const { marks, identifierMarks } = scratch;
-  // b's terms: `stamp`, its title's: `stamp + 1`
+  // the stamp first: it may make the marks anew (longer)
   const stamp = scratch.stamp(1);
+  const { marks, identifierMarks } = scratch;
+  // b's terms are marked `stamp`, its title's `stamp + 1`
   const bTerms = b.terms;
   for (let i = 0; i < bTerms.length; i++)
     marks[bTerms[i]!] = i < b.titleTermCount ? stamp + 1 : stamp;
@@ -167,8 +168,8 @@ export function titleShareOf(
 ): number {
   const { vocabulary } = own;
   const scratch = scratchOf(vocabulary);
+  const stamp = scratch.stamp(0); // first: it may make the marks anew
   const { marks } = scratch;
-  const stamp = scratch.stamp(0);
   for (const id of other.terms) marks[id] = stamp;
   let total = 0;
   let shared = 0;
@@ -186,10 +187,12 @@ export function titleShareOf(
 /** `surface` by ids: the term when it is a word of the text, else its shortest plain word starting with it. */
 export function surfaceOf(ids: TextIds, term: string): string {
   const { vocabulary } = ids;
+  // most often the term is a word of the text: found among its ids without reading a word
+  const termId = vocabulary.id(term);
+  if (termId !== undefined && ids.words.includes(termId)) return term;
   let best: string | undefined;
   for (const id of ids.words) {
     const word = vocabulary.word(id);
-    if (word === term) return term;
     if (
       word.startsWith(term) &&
       !word.includes('_') &&

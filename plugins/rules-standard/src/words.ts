@@ -553,8 +553,6 @@ class SharedSubject {
   readonly #n: number;
   #rankedBoth: readonly Found[] | undefined;
   #rankedEither: readonly Found[] | undefined;
-  #surfacesA: Map<string, string> | undefined;
-  #surfacesB: Map<string, string> | undefined;
 
   constructor(a: TaskText, b: TaskText, corpus: CorpusStats | undefined) {
     this.a = a;
@@ -696,17 +694,13 @@ class SharedSubject {
     return f.name;
   }
 
-  /** A word of one side's text for a term (see `surface`), found once per pair. */
+  /** A word of one side's text for a term (see `surface`), found once per text. */
   surface(side: 'a' | 'b', term: string): string {
-    let surfaces = side === 'a' ? this.#surfacesA : this.#surfacesB;
-    if (surfaces === undefined) {
-      surfaces = new Map();
-      if (side === 'a') this.#surfacesA = surfaces;
-      else this.#surfacesB = surfaces;
-    }
+    const text = side === 'a' ? this.a : this.b;
+    const surfaces = surfacesOf(text);
     let word = surfaces.get(term);
     if (word === undefined) {
-      word = surface(side === 'a' ? this.a : this.b, term);
+      word = surface(text, term);
       surfaces.set(term, word);
     }
     return word;
@@ -753,6 +747,12 @@ function sharesAny(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
   for (const v of x) if (y.has(v)) return true;
   return false;
 }
+
+/**
+ * The words found for terms in a text (`surface`), kept per text: the new task of a
+ * registration is one side of every pair, and its shared terms are mostly the same.
+ */
+const surfacesOf = perText((_: TaskText) => new Map<string, string>());
 
 /** The terms of a text's repository name, kept per text. */
 const textRepositoryTerms = perText((t: TaskText) => repositoryTerms(t.task.repository));
