@@ -334,7 +334,10 @@ class TokenizedTaskText implements TaskText {
   }
 
   get words(): ReadonlySet<string> {
-    this.#words ??= wordsOf(this.#analysed());
+    if (this.#words === undefined) {
+      const ids = this.ids();
+      this.#words = ids === undefined ? wordsOf(this.#analysed()) : new Set(wordsOfIds(ids));
+    }
     return this.#words;
   }
 
@@ -358,8 +361,27 @@ class TokenizedTaskText implements TaskText {
     return this.#identifiers;
   }
 
-  /** Terms, title terms and title phrases, in one pass over the tokens. */
+  /** Terms, title terms and title phrases, in one pass over the tokens (or from the ids). */
   #makeTerms(): void {
+    const ids = this.ids();
+    if (ids !== undefined) {
+      // the packed text's terms are its vocabulary's: no word is stemmed or looked up again
+      const { vocabulary, terms, titleTermCount, titlePhrases } = ids;
+      this.#terms = new Set();
+      this.#titleTerms = new Set();
+      for (let i = 0; i < terms.length; i++) {
+        const term = vocabulary.word(terms[i]!);
+        this.#terms.add(term);
+        if (i < titleTermCount) this.#titleTerms.add(term);
+      }
+      this.#titlePhrases = new Set();
+      for (let i = 0; i < titlePhrases.length; i += 2) {
+        this.#titlePhrases.add(
+          `${vocabulary.word(titlePhrases[i]!)} ${vocabulary.word(titlePhrases[i + 1]!)}`,
+        );
+      }
+      return;
+    }
     const { tokens, fieldEnds, titleEnd, tokenTerms } = this.#analysed();
     const terms = new Set<string>();
     const titleTerms = new Set<string>();
@@ -441,6 +463,14 @@ class TokenizedTaskText implements TaskText {
     for (const word of this.words) if (word.startsWith(p)) return true;
     return false;
   }
+}
+
+/** The words of `ids`, in order. */
+function wordsOfIds(ids: TextIds): string[] {
+  const { vocabulary, words } = ids;
+  const strings = new Array<string>(words.length);
+  for (let i = 0; i < words.length; i++) strings[i] = vocabulary.word(words[i]!);
+  return strings;
 }
 
 /**
