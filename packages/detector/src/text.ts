@@ -310,10 +310,15 @@ class TokenizedTaskText implements TaskText {
     this.#ids = undefined;
   }
 
-  /** The packed text's ids, while its handle is valid. */
+  /**
+   * The packed text's ids, while its handle is valid. A text made from the packed analysis (a
+   * candidate's, short-lived) keeps them; a whole text (the new task's, the cache's) asks the
+   * source, which keeps them for the registration only.
+   */
   ids(): TextIds | undefined {
     const source = this.#source;
     if (source === undefined || source.epoch !== this.#epoch) return undefined;
+    if (this.#analysis !== undefined) return source.ids(this.#handle);
     this.#ids ??= source.ids(this.#handle);
     return this.#ids;
   }

@@ -26,6 +26,8 @@ export class PackedTexts implements PackedSource {
   #termMarks = new Int32Array(1024);
   #stamp = 0;
   #epoch = 0;
+  /** The ids made since the last text was packed or released, by handle. */
+  readonly #recentIds = new Map<number, TextIds>();
 
   /** Changes whenever a text is released (a handle read in another epoch may be another text's). */
   get epoch(): number {
@@ -34,6 +36,7 @@ export class PackedTexts implements PackedSource {
 
   /** Packs an analysis; the handle gives it back (`unpack`) until it is released. */
   pack(analysis: Analysis): number {
+    this.#recentIds.clear();
     const { tokens, compounds, compoundAt, fieldEnds, identifiers } = analysis;
     const vocabulary = this.vocabulary;
     // at most 5 bytes per value (32-bit LEB128)
@@ -104,9 +107,20 @@ export class PackedTexts implements PackedSource {
 
   /**
    * The text packed under `handle` as ids: its words, terms, title phrases and identifiers in
-   * the order `taskText` puts them in its sets (see `TokenizedTaskText`), each once.
+   * the order `taskText` puts them in its sets (see `TokenizedTaskText`), each once. Kept until
+   * the next text is packed or released (the texts of one registration), not longer: a text
+   * that stays (the cache's) would keep them all.
    */
   ids(handle: number): TextIds {
+    let ids = this.#recentIds.get(handle);
+    if (ids === undefined) {
+      ids = this.#decode(handle);
+      this.#recentIds.set(handle, ids);
+    }
+    return ids;
+  }
+
+  #decode(handle: number): TextIds {
     const reader = new Reader(this.#bytes.data, handle);
     const tokenCount = reader.next();
     const titleEnd = reader.next();
@@ -195,6 +209,7 @@ export class PackedTexts implements PackedSource {
   /** Frees a packed analysis (its words go when no other text uses them). */
   release(handle: number): void {
     this.#epoch++;
+    this.#recentIds.clear();
     const vocabulary = this.vocabulary;
     const reader = new Reader(this.#bytes.data, handle);
     const tokenCount = reader.next();
