@@ -160,7 +160,7 @@ describe('PackedTexts', () => {
         const handle = packed.pack(analysis);
         const ids = packed.ids(handle);
         expect(idsView(ids)).toEqual(view(taskText(t)));
-        expect(ids.fieldEnds).toEqual([...analysis.fieldEnds]);
+        expect(ids.fieldEnds).toEqual(Array.from(analysis.fieldEnds));
         // a text made from the handle reads the same, its ids and its sets
         const text = packedText(t, packed, handle);
         expect(idsView(textIds(text)!)).toEqual(view(taskText(t)));
