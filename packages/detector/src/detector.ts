@@ -96,7 +96,7 @@ export interface DependencyDetectorOptions {
   /** Where candidates come from (default: a TermIndex over the detector's rules). */
   candidates?: CandidateSource;
   /**
-   * How many analysed task texts are kept whole for candidates (default 4096); the others are made
+   * How many analysed task texts are kept whole for candidates (default 256); the others are made
    * again from their packed analysis.
    */
   textCacheSize?: number;
