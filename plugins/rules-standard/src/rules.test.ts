@@ -498,3 +498,18 @@ describe('word lists', () => {
     expect(hasAnyPrefix(text, new PrefixList(['chang']))).toBe(true);
   });
 });
+
+describe('word lists past the 31 with a bit', () => {
+  it('still answer hasAny and hasAnyPrefix, by looking at the listed words', () => {
+    const lists = Array.from({ length: 40 }, (_, i) => new WordList([`listword${'x'.repeat(i)}`]));
+    const prefixes = Array.from({ length: 5 }, (_, i) => new PrefixList([`pre${'y'.repeat(i)}`]));
+    expect(lists.at(-1)!.bit).toBe(0);
+    expect(prefixes.at(-1)!.bit).toBe(0);
+    const text = t(`listword${'x'.repeat(39)} and preyyyyfix`);
+    expect(hasAny(text, lists.at(-1)!)).toBe(true);
+    expect(hasAny(text, lists.at(-2)!)).toBe(false);
+    expect(hasAnyPrefix(text, prefixes.at(-1)!)).toBe(true);
+    expect(hasAnyPrefix(text, prefixes[0]!)).toBe(true); // "pre" begins "preyyyyfix" too
+    expect(hasAny(t('nothing listed'), lists.at(-1)!)).toBe(false);
+  });
+});

@@ -10,7 +10,7 @@ import {
   titleShareOf,
 } from './ids.js';
 
-/**
+/*
  * Every word and word beginning the rules look for (their `WordList`s, `PrefixList`s and their
  * `Phrases`' first words). A text's words are looked up here once (`scanWords`); a rule's list
  * then looks only at what that found, not at the text for each of its words (most candidates of
