@@ -17,10 +17,11 @@ class Scratch {
   /** A second set of marks, for identifiers (an identifier may be a term too: same id). */
   identifierMarks = new Int32Array(1024);
   #stamp = 0;
-  /** The word each class was found for, and the version of the lists it was found in. */
-  checked: (string | undefined)[] = [];
+  /** Each word id's class (`listedWordsOf`), found in the lists of `checkedVersion`, ... */
   classes = new Int32Array(0);
   checkedVersion = -1;
+  /** ... and the vocabulary's `freed` count when last read. */
+  freedSeen = 0;
 
   constructor(vocabulary: Vocabulary) {
     this.vocabulary = vocabulary;
@@ -58,9 +59,14 @@ export function pairIds(a: TaskText, b: TaskText): [TextIds, TextIds] | undefine
   return [idsA, idsB];
 }
 
+/** A word whose class is not known yet (`listedWordsOf`). */
+const UNKNOWN = -2;
+
 /**
  * The words of `ids` (in `words` order) that `classify` puts in a class (0 or more; -1: none),
- * and their classes OR-ed; a word's class kept per id while the lists do not change (`version`).
+ * and their classes OR-ed. A word's class is kept per id while the lists do not change
+ * (`version`) and the id is not freed (`Vocabulary.freedSince`): reading a known class is one
+ * look-up, not the word's string.
  */
 export function listedWordsOf(
   ids: TextIds,
@@ -70,32 +76,33 @@ export function listedWordsOf(
   const { vocabulary } = ids;
   const scratch = scratchOf(vocabulary);
   const capacity = vocabulary.capacity;
-  if (scratch.checkedVersion !== version || scratch.classes.length < capacity) {
-    // a dense array (an empty one written at large indices would become a slow dictionary)
-    const length = Math.max(Math.ceil(capacity * 1.5), 1024);
-    const checked = new Array<string | undefined>(length).fill(undefined);
-    const classes = new Int32Array(length);
-    if (scratch.checkedVersion === version) {
-      for (let i = 0; i < scratch.checked.length; i++) checked[i] = scratch.checked[i];
-      classes.set(scratch.classes);
-    }
-    scratch.checked = checked;
-    scratch.classes = classes;
-    scratch.checkedVersion = version;
+  let reset = scratch.checkedVersion !== version;
+  if (!reset && scratch.freedSeen !== vocabulary.freed) {
+    const freed = vocabulary.freedSince(scratch.freedSeen);
+    if (freed === undefined) reset = true;
+    else for (const id of freed) if (id < scratch.classes.length) scratch.classes[id] = UNKNOWN;
   }
-  const { checked, classes } = scratch;
+  if (reset) {
+    // the lists changed, or too many ids were freed since: every class is found again
+    scratch.classes = new Int32Array(Math.max(Math.ceil(capacity * 1.5), 1024)).fill(UNKNOWN);
+    scratch.checkedVersion = version;
+  } else if (scratch.classes.length < capacity) {
+    const classes = new Int32Array(Math.ceil(capacity * 1.5)).fill(UNKNOWN);
+    classes.set(scratch.classes);
+    scratch.classes = classes;
+  }
+  scratch.freedSeen = vocabulary.freed;
+  const { classes } = scratch;
   const words: string[] = [];
   let bits = 0;
   for (const id of ids.words) {
-    const word = vocabulary.word(id);
-    // an id's word changes once its texts are released: a class is for the word it was found for
-    if (checked[id] !== word) {
-      checked[id] = word;
-      classes[id] = classify(word);
+    let found = classes[id]!;
+    if (found === UNKNOWN) {
+      found = classify(vocabulary.word(id));
+      classes[id] = found;
     }
-    const found = classes[id]!;
     if (found >= 0) {
-      words.push(word);
+      words.push(vocabulary.word(id));
       bits |= found;
     }
   }

@@ -58,3 +58,26 @@ describe('Vocabulary', () => {
     expect(vocabulary.size).toBe(0);
   });
 });
+
+describe('Vocabulary.freedSince', () => {
+  it('tells the ids freed since a count, and undefined once it no longer knows them all', () => {
+    const vocabulary = new Vocabulary();
+    const a = vocabulary.use('alpha');
+    const b = vocabulary.use('beta');
+    const seen = vocabulary.freed;
+    expect(vocabulary.freedSince(seen)).toEqual([]);
+    vocabulary.unuse(a);
+    expect(vocabulary.freedSince(seen)).toEqual([a]);
+    vocabulary.unuse(b);
+    expect(vocabulary.freedSince(seen)).toEqual([a, b]);
+    expect(vocabulary.freedSince(seen + 1)).toEqual([b]);
+    expect(vocabulary.freedSince(vocabulary.freed + 1)).toBeUndefined();
+    // thousands of frees: the log starts over, and a reader that far behind is told so
+    const ids = Array.from({ length: 10_000 }, (_, i) => vocabulary.use(`w${i}x`));
+    for (const id of ids) vocabulary.unuse(id);
+    expect(vocabulary.freedSince(seen)).toBeUndefined();
+    const last = vocabulary.freed;
+    vocabulary.unuse(vocabulary.use('gamma'));
+    expect(vocabulary.freedSince(last)).toHaveLength(1);
+  });
+});

@@ -10,8 +10,8 @@ export const NO_TERM = -1;
  * is then reused.
  *
  * Rules that read texts through their ids (`textIds`) look facts up by id in arrays of their
- * own (`capacity` long): the word of an id may change once its texts are released, so a
- * cached fact is checked against `word(id)`.
+ * own (`capacity` long): the word of an id may change once its texts are released, so a rule
+ * forgets the facts of the ids freed since it last looked (`freedSince`).
  */
 export class Vocabulary {
   readonly #ids = new Map<string, number>();
@@ -20,6 +20,9 @@ export class Vocabulary {
   #terms = new Int32Array(1024);
   #uses = new Uint32Array(1024);
   readonly #freeIds: number[] = [];
+  /** The ids freed lately, in order; `#freedBefore` more were freed before the first of them. */
+  #freedLog: number[] = [];
+  #freedBefore = 0;
 
   /** The word (or term) of an id in use. */
   word(id: number): string {
@@ -74,7 +77,32 @@ export class Vocabulary {
     this.#words[id] = undefined;
     this.#terms[id] = NO_TERM;
     this.#freeIds.push(id);
+    this.#logFreed(id);
     if (term !== NO_TERM && term !== id) this.unuse(term);
+  }
+
+  /** How many ids have been freed so far (a count that only grows). */
+  get freed(): number {
+    return this.#freedBefore + this.#freedLog.length;
+  }
+
+  /**
+   * The ids freed since `freed` was `count` (each may be another word's now), or undefined when
+   * they are not all known any more (then any id may have changed). For a rule that keeps facts
+   * by id: it forgets those ids' facts, and need not check each id's word when it reads a fact.
+   */
+  freedSince(count: number): readonly number[] | undefined {
+    if (count < this.#freedBefore || count > this.freed) return undefined;
+    return this.#freedLog.slice(count - this.#freedBefore);
+  }
+
+  /** Logs a freed id; the log keeps the last few thousand (a reader further behind starts over). */
+  #logFreed(id: number): void {
+    if (this.#freedLog.length >= Math.max(4096, this.#ids.size >> 2)) {
+      this.#freedBefore += this.#freedLog.length;
+      this.#freedLog = [];
+    }
+    this.#freedLog.push(id);
   }
 
   #grow(needed: number): void {
