@@ -42,12 +42,19 @@ class Scratch {
   }
 }
 
-/** The scratch of the last vocabulary asked (a detector has one; a process rarely more). */
-let last: Scratch | undefined;
+/**
+ * Each vocabulary's scratch (a detector has one vocabulary; two detectors in one process each
+ * keep theirs), gone with its vocabulary.
+ */
+const scratches = new WeakMap<Vocabulary, Scratch>();
 
 function scratchOf(vocabulary: Vocabulary): Scratch {
-  if (last === undefined || last.vocabulary !== vocabulary) last = new Scratch(vocabulary);
-  return last;
+  let scratch = scratches.get(vocabulary);
+  if (scratch === undefined) {
+    scratch = new Scratch(vocabulary);
+    scratches.set(vocabulary, scratch);
+  }
+  return scratch;
 }
 
 /** The ids of both texts, when both have ids of one vocabulary. */
