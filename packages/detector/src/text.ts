@@ -282,7 +282,6 @@ class TokenizedTaskText implements TaskText {
   #source: PackedSource | undefined;
   #handle = 0;
   #epoch = 0;
-  #ids: TextIds | undefined;
   #words: Set<string> | undefined;
   #terms: Set<string> | undefined;
   #titleTerms: Set<string> | undefined;
@@ -307,20 +306,13 @@ class TokenizedTaskText implements TaskText {
     this.#source = source;
     this.#handle = handle;
     this.#epoch = source.epoch;
-    this.#ids = undefined;
   }
 
-  /**
-   * The packed text's ids, while its handle is valid. A text made from the packed analysis (a
-   * candidate's, short-lived) keeps them; a whole text (the new task's, the cache's) asks the
-   * source, which keeps them for the registration only.
-   */
+  /** The packed text's ids, while its handle is valid (the source keeps a registration's). */
   ids(): TextIds | undefined {
     const source = this.#source;
     if (source === undefined || source.epoch !== this.#epoch) return undefined;
-    if (this.#analysis !== undefined) return source.ids(this.#handle);
-    this.#ids ??= source.ids(this.#handle);
-    return this.#ids;
+    return source.ids(this.#handle);
   }
 
   #analysed(): Analysis {

@@ -134,6 +134,7 @@ describe('texts read by ids', () => {
             }
           }
           expect(byIds.ruleErrors()).toEqual([]);
+          expect(strings.ruleErrors()).toEqual([]);
         },
       ),
       { numRuns: 40 },

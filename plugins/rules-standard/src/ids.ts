@@ -17,9 +17,9 @@ class Scratch {
   /** A second set of marks, for identifiers (an identifier may be a term too: same id). */
   identifierMarks = new Int32Array(1024);
   #stamp = 0;
-  /** Each word id's class (`listedWordsOf`), found in the lists of `checkedVersion`, ... */
+  /** Each word id's class (`listedWordsOf`), found in the lists of `classesVersion`, ... */
   classes = new Int32Array(0);
-  checkedVersion = -1;
+  classesVersion = -1;
   /** ... and the vocabulary's `freed` count when last read. */
   freedSeen = 0;
 
@@ -83,7 +83,7 @@ export function listedWordsOf(
   const { vocabulary } = ids;
   const scratch = scratchOf(vocabulary);
   const capacity = vocabulary.capacity;
-  let reset = scratch.checkedVersion !== version;
+  let reset = scratch.classesVersion !== version;
   if (!reset && scratch.freedSeen !== vocabulary.freed) {
     const freed = vocabulary.freedSince(scratch.freedSeen);
     if (freed === undefined) reset = true;
@@ -92,7 +92,7 @@ export function listedWordsOf(
   if (reset) {
     // the lists changed, or too many ids were freed since: every class is found again
     scratch.classes = new Int32Array(Math.max(Math.ceil(capacity * 1.5), 1024)).fill(UNKNOWN);
-    scratch.checkedVersion = version;
+    scratch.classesVersion = version;
   } else if (scratch.classes.length < capacity) {
     const classes = new Int32Array(Math.ceil(capacity * 1.5)).fill(UNKNOWN);
     classes.set(scratch.classes);
@@ -198,6 +198,19 @@ export function titleShareOf(
   return total === 0 ? 0 : shared / total;
 }
 
+/**
+ * `word` when it is a better surface for `term` than `best` (a plain word, no `_` or `-`,
+ * starting with the term and shorter), else `best`: the choice `surface` makes, by sets or ids.
+ */
+export function plainerSurface(word: string, term: string, best: string | undefined) {
+  return word.startsWith(term) &&
+    !word.includes('_') &&
+    !word.includes('-') &&
+    (!best || word.length < best.length)
+    ? word
+    : best;
+}
+
 /** `surface` by ids: the term when it is a word of the text, else its shortest plain word starting with it. */
 export function surfaceOf(ids: TextIds, term: string): string {
   const { vocabulary } = ids;
@@ -205,16 +218,6 @@ export function surfaceOf(ids: TextIds, term: string): string {
   const termId = vocabulary.id(term);
   if (termId !== undefined && ids.words.includes(termId)) return term;
   let best: string | undefined;
-  for (const id of ids.words) {
-    const word = vocabulary.word(id);
-    if (
-      word.startsWith(term) &&
-      !word.includes('_') &&
-      !word.includes('-') &&
-      (!best || word.length < best.length)
-    ) {
-      best = word;
-    }
-  }
+  for (const id of ids.words) best = plainerSurface(vocabulary.word(id), term, best);
   return best ?? term;
 }

@@ -3,6 +3,7 @@ import { memoize, phraseTokens, stem, textIds } from '@chorale/detector';
 import {
   listedWordsOf,
   pairIds,
+  plainerSurface,
   type Shared,
   type SharedTerm,
   sharedOf as sharedByIds,
@@ -331,16 +332,7 @@ function surface(text: TaskText, term: string): string {
   if (ids !== undefined) return surfaceOf(ids, term);
   if (text.words.has(term)) return term;
   let best: string | undefined;
-  for (const word of text.words) {
-    if (
-      word.startsWith(term) &&
-      !word.includes('_') &&
-      !word.includes('-') &&
-      (!best || word.length < best.length)
-    ) {
-      best = word;
-    }
-  }
+  for (const word of text.words) best = plainerSurface(word, term, best);
   return best ?? term;
 }
 

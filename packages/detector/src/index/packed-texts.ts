@@ -71,19 +71,10 @@ export class PackedTexts implements PackedSource {
 
   /** The analysis packed under `handle`. */
   unpack(handle: number): Analysis {
-    const reader = new Reader(this.#bytes.data, handle);
-    const tokenCount = reader.next();
-    const titleEnd = reader.next();
-    const fieldCount = reader.next();
-    const compoundCount = reader.next();
-    const identifierCount = reader.next();
+    const { reader, tokenCount, titleEnd, fieldCount, compoundCount, identifierCount } =
+      this.#open(handle);
     const vocabulary = this.vocabulary;
-    const fieldEnds = new Array<number>(fieldCount);
-    let previous = 0;
-    for (let i = 0; i < fieldCount; i++) {
-      previous += reader.next();
-      fieldEnds[i] = previous;
-    }
+    const fieldEnds = readFieldEnds(reader, fieldCount);
     const tokens = new Array<string>(tokenCount);
     const tokenTerms = new Array<string | undefined>(tokenCount);
     for (let i = 0; i < tokenCount; i++) {
@@ -94,7 +85,7 @@ export class PackedTexts implements PackedSource {
     }
     const compounds = new Array<string>(compoundCount);
     const compoundAt = new Array<number>(compoundCount);
-    previous = 0;
+    let previous = 0;
     for (let i = 0; i < compoundCount; i++) {
       previous += reader.next();
       compoundAt[i] = previous;
@@ -121,23 +112,14 @@ export class PackedTexts implements PackedSource {
   }
 
   #decode(handle: number): TextIds {
-    const reader = new Reader(this.#bytes.data, handle);
-    const tokenCount = reader.next();
-    const titleEnd = reader.next();
-    const fieldCount = reader.next();
-    const compoundCount = reader.next();
-    const identifierCount = reader.next();
+    const { reader, tokenCount, titleEnd, fieldCount, compoundCount, identifierCount } =
+      this.#open(handle);
     const vocabulary = this.vocabulary;
     const stamp = this.#nextStamp();
     const wordMarks = this.#wordMarks;
     const termMarks = this.#termMarks;
     // the field ends, then the tokens: terms and title phrases as `TokenizedTaskText` finds them
-    const fieldEnds = new Array<number>(fieldCount);
-    let previous = 0;
-    for (let i = 0; i < fieldCount; i++) {
-      previous += reader.next();
-      fieldEnds[i] = previous;
-    }
+    const fieldEnds = readFieldEnds(reader, fieldCount);
     const tokens = new Array<number>(tokenCount);
     const terms: number[] = [];
     const titlePhrases: number[] = [];
@@ -211,12 +193,7 @@ export class PackedTexts implements PackedSource {
     this.#epoch++;
     this.#recentIds.clear();
     const vocabulary = this.vocabulary;
-    const reader = new Reader(this.#bytes.data, handle);
-    const tokenCount = reader.next();
-    reader.next(); // title end
-    const fieldCount = reader.next();
-    const compoundCount = reader.next();
-    const identifierCount = reader.next();
+    const { reader, tokenCount, fieldCount, compoundCount, identifierCount } = this.#open(handle);
     for (let i = 0; i < fieldCount; i++) reader.next();
     for (let i = 0; i < tokenCount; i++) vocabulary.unuse(reader.next());
     for (let i = 0; i < compoundCount; i++) {
@@ -237,6 +214,19 @@ export class PackedTexts implements PackedSource {
     return this.#bytes.used;
   }
 
+  /** A packed text's counts, and the reader at its field ends. */
+  #open(handle: number) {
+    const reader = new Reader(this.#bytes.data, handle);
+    return {
+      reader,
+      tokenCount: reader.next(),
+      titleEnd: reader.next(),
+      fieldCount: reader.next(),
+      compoundCount: reader.next(),
+      identifierCount: reader.next(),
+    };
+  }
+
   /** A stamp no mark has, the marks as long as the vocabulary. */
   #nextStamp(): number {
     const capacity = this.vocabulary.capacity;
@@ -248,6 +238,17 @@ export class PackedTexts implements PackedSource {
     }
     return ++this.#stamp;
   }
+}
+
+/** The field ends (stored as differences) read from `reader`. */
+function readFieldEnds(reader: Reader, count: number): number[] {
+  const fieldEnds = new Array<number>(count);
+  let previous = 0;
+  for (let i = 0; i < count; i++) {
+    previous += reader.next();
+    fieldEnds[i] = previous;
+  }
+  return fieldEnds;
 }
 
 /** Appends the pair (first, second) to flat `pairs` unless it is there. */
