@@ -26,8 +26,13 @@ export class PackedTexts implements PackedSource {
   #termMarks = new Int32Array(1024);
   #stamp = 0;
   #epoch = 0;
-  /** The ids made since the last text was packed or released, by handle. */
-  readonly #recentIds = new Map<number, TextIds>();
+  /**
+   * The ids made since the last text was packed or released, by handle. Replaced, not cleared
+   * (`#forgetIds`): `Map.clear()` on a long-lived map leaves the old table in the old generation
+   * with its entries, and the young ids it points to then survive every scavenge until a full
+   * collection (measured: 10 MB promoted per scavenge at 100k tasks, scavenges of 10-15 ms).
+   */
+  #recentIds = new Map<number, TextIds>();
 
   /** Changes whenever a text is released (a handle read in another epoch may be another text's). */
   get epoch(): number {
@@ -36,7 +41,7 @@ export class PackedTexts implements PackedSource {
 
   /** Packs an analysis; the handle gives it back (`unpack`) until it is released. */
   pack(analysis: Analysis): number {
-    this.#recentIds.clear();
+    this.#forgetIds();
     const { tokens, compounds, compoundAt, fieldEnds, identifiers } = analysis;
     const vocabulary = this.vocabulary;
     // at most 5 bytes per value (32-bit LEB128)
@@ -191,7 +196,7 @@ export class PackedTexts implements PackedSource {
   /** Frees a packed analysis (its words go when no other text uses them). */
   release(handle: number): void {
     this.#epoch++;
-    this.#recentIds.clear();
+    this.#forgetIds();
     const vocabulary = this.vocabulary;
     const { reader, tokenCount, fieldCount, compoundCount, identifierCount } = this.#open(handle);
     for (let i = 0; i < fieldCount; i++) reader.next();
@@ -212,6 +217,11 @@ export class PackedTexts implements PackedSource {
   /** Bytes of packed texts in use or free in the arena (for memory figures). */
   get bytesUsed(): number {
     return this.#bytes.used;
+  }
+
+  /** Drops the ids kept for the registration (a new map: see `#recentIds`). */
+  #forgetIds(): void {
+    if (this.#recentIds.size > 0) this.#recentIds = new Map();
   }
 
   /** A packed text's counts, and the reader at its field ends. */
