@@ -286,7 +286,7 @@ describe('failing rules', () => {
     expect(onRuleError).toHaveBeenCalledTimes(6);
   });
 
-  it("reads a match's evidence only when the match is the best so far; a getter that throws then fails the rule", () => {
+  it("reads the evidence of the reported match only, after the pair's rules ran; a getter that throws fails its rule and the next best is reported", () => {
     const reads: string[] = [];
     /** Matches every pair with `confidence`; its evidence is a getter that logs, or throws. */
     const lazy = (name: string, confidence: number, throws = false): DependencyRule => ({
@@ -306,9 +306,9 @@ describe('failing rules', () => {
     const detector = new DependencyDetector({
       rules: [
         lazy('First', 0.8),
-        lazy('Lower', 0.5, true), // not the best: its evidence is never read, so no failure
-        lazy('Higher', 0.9, true), // the best so far: read, throws, counted; First stays
-        lazy('Tie', 0.8), // a tie is not better: not read
+        lazy('Lower', 0.5, true), // never the best: its evidence is never read, so no failure
+        lazy('Higher', 0.9, true), // the best: read first, throws, counted; then First
+        lazy('Tie', 0.8), // a tie goes to the earlier: not read
       ],
       candidates: allKnownTasks(),
     });
@@ -316,7 +316,7 @@ describe('failing rules', () => {
     const [found] = detector.register(task(2, 'org/b', 'x'));
     expect(found?.relationship).toBe('First');
     expect(found?.evidence?.task1Terms).toEqual(['First']);
-    expect(reads).toEqual(['First', 'Higher']);
+    expect(reads).toEqual(['Higher', 'First']);
     expect(detector.ruleErrors()).toEqual([
       {
         rule: 'Higher',
@@ -331,6 +331,34 @@ describe('failing rules', () => {
       matched: true,
       evidence: { a: ['Tie'] },
     });
+  });
+
+  it('never reads the evidence of a match that a later rule beats', () => {
+    const reads: string[] = [];
+    const rule = (name: string, confidence: number, throws: boolean): DependencyRule => ({
+      name,
+      description: name,
+      keywords: ['x'],
+      validate: () => ({
+        reason: name,
+        confidence,
+        get evidence() {
+          reads.push(name);
+          if (throws) throw new Error(`${name} evidence`);
+          return { a: [name], b: [], signals: [] };
+        },
+      }),
+    });
+    const detector = new DependencyDetector({
+      // Beaten was the best when it ran (its getter would throw): never read, never counted
+      rules: [rule('Beaten', 0.85, true), rule('Top', 0.95, false)],
+      candidates: allKnownTasks(),
+    });
+    detector.register(task(1, 'org/a', 'x'));
+    const [found] = detector.register(task(2, 'org/b', 'x'));
+    expect(found?.relationship).toBe('Top');
+    expect(reads).toEqual(['Top']);
+    expect(detector.ruleErrors()).toEqual([]);
   });
 
   it('explain shows the failure in the verdict', () => {

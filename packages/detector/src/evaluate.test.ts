@@ -16,8 +16,11 @@ function task(id: number, repository: string, title: string): TaskContext {
   };
 }
 
-/** A rule that answers what it is told: a confidence, null, a bad value, or a throw. */
-function rule(name: string, answer: number | null | 'bad' | 'throw'): DependencyRule {
+/**
+ * A rule that answers what it is told: a confidence, null, a bad value, a throw, or a match
+ * whose evidence getter throws (`[confidence]`).
+ */
+function rule(name: string, answer: number | null | 'bad' | 'throw' | [number]): DependencyRule {
   return {
     name,
     description: name,
@@ -26,6 +29,15 @@ function rule(name: string, answer: number | null | 'bad' | 'throw'): Dependency
       if (answer === 'throw') throw new Error('boom');
       if (answer === 'bad') return { confidence: 0.5 } as never;
       if (answer === null) return null;
+      if (Array.isArray(answer)) {
+        return {
+          reason: name,
+          confidence: answer[0],
+          get evidence(): never {
+            throw new Error(`${name} evidence`);
+          },
+        };
+      }
       return { reason: name, confidence: answer, evidence: { a: [name], signals: [`${name}!`] } };
     },
   };
@@ -36,9 +48,10 @@ describe('bestMatch', () => {
   const answer = fc.oneof(
     fc.constantFrom(null, 'bad' as const, 'throw' as const),
     fc.constantFrom(0, 0.5, 0.8, 0.95, 1),
+    fc.constantFrom<[number]>([0.5], [0.8], [0.95]),
   );
 
-  it('reports what bestVerdict(evaluate(...)) reports, and the same failures', () => {
+  it('reports what bestVerdict(evaluate(...)) reports, and the failures it meets on the way', () => {
     fc.assert(
       fc.property(fc.array(answer, { maxLength: 6 }), fc.boolean(), (answers, cites) => {
         const entries: RuleEntry[] = answers.map((x, i) => ({ rule: rule(`R${i}`, x), pack: 'p' }));
@@ -49,7 +62,10 @@ describe('bestMatch', () => {
         const all = evaluate(entries, a, b, options, corpus, (e) => failures[0].push(e.message));
         const best = bestMatch(entries, a, b, options, corpus, (e) => failures[1].push(e.message));
         expect(best).toEqual(bestVerdict(all));
-        expect(failures[1]).toEqual(failures[0]);
+        // every validate failure; an evidence getter's only when its match was to be reported
+        const validating = (m: string) => !m.includes('evidence threw');
+        expect(failures[1].filter(validating)).toEqual(failures[0].filter(validating));
+        for (const failure of failures[1]) expect(failures[0]).toContain(failure);
       }),
       { numRuns: 300 },
     );

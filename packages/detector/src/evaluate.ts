@@ -106,8 +106,10 @@ export function evaluate(
 
 /**
  * The verdict the detector reports for (a, b), as `bestVerdict(evaluate(...))` gives it, without
- * making a verdict for every rule: every rule is asked and every failure reported the same, and
- * a match becomes a verdict only when it is the best so far.
+ * making a verdict for every rule: every rule is asked and every failure of `validate` reported
+ * the same, and only the reported match becomes a verdict. Its evidence (a rule may make it in a
+ * getter) is read once every rule of the pair has run; a getter that throws fails its rule, and
+ * the next best match is taken.
  */
 export function bestMatch(
   rules: readonly RuleEntry[],
@@ -117,20 +119,34 @@ export function bestMatch(
   corpus: CorpusStats,
   onError?: (error: RuleFailedError, entry: RuleEntry) => void,
 ): RuleVerdict | undefined {
-  let best = options.crossReferences ? referenceVerdict(a, b) : undefined;
+  const reference = options.crossReferences ? referenceVerdict(a, b) : undefined;
+  // the matches in rule order (most pairs have none or one)
+  let matched: RuleEntry[] | undefined;
+  let judgements: (Judged | undefined)[] | undefined;
   for (const entry of rules) {
     const judged = judge(entry, a, b, options, corpus);
     if (judged instanceof RuleFailedError) onError?.(judged, entry);
-    // a later match wins only with a higher confidence (ties go to the earlier one)
-    else if (judged && (!best || judged.confidence > (best.confidence ?? 0))) {
-      // the evidence is read (a rule may make it in a getter) and copied only for a match that
-      // is the best so far, before any other rule runs
-      const verdict = matchVerdict(entry, judged);
-      if (verdict instanceof RuleFailedError) onError?.(verdict, entry);
-      else best = verdict;
+    else if (judged) {
+      (matched ??= []).push(entry);
+      (judgements ??= []).push(judged);
     }
   }
-  return best;
+  if (matched === undefined || judgements === undefined) return reference;
+  for (;;) {
+    // the highest confidence; on a tie the earlier (the reference check is the earliest)
+    let pick = -1;
+    for (let i = 0; i < judgements.length; i++) {
+      const judged = judgements[i];
+      if (judged && (pick < 0 || judged.confidence > judgements[pick]!.confidence)) pick = i;
+    }
+    if (pick < 0) return reference;
+    const judged = judgements[pick]!;
+    if (reference && (reference.confidence ?? 0) >= judged.confidence) return reference;
+    const verdict = matchVerdict(matched[pick]!, judged);
+    if (!(verdict instanceof RuleFailedError)) return verdict;
+    onError?.(verdict, matched[pick]!);
+    judgements[pick] = undefined;
+  }
 }
 
 /** The built-in explicit-reference check's verdict for (a, b), undefined when it does not match. */

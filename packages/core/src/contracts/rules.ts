@@ -75,8 +75,8 @@ export interface RuleMatch {
   first?: 'a' | 'b';
   /**
    * What matched on each side, and the signals behind the confidence. It may be a getter: the
-   * detector reads it only for a match it reports (the best of a pair) or explains, right after
-   * `validate` returns; a getter that throws then fails the rule.
+   * detector reads it only for a match it reports (the best of a pair, once every rule of the
+   * pair has run and before the next pair) or explains; a getter that throws fails its rule.
    */
   evidence?: RuleEvidence;
 }
