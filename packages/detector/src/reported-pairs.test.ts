@@ -16,6 +16,19 @@ describe('ReportedPairs', () => {
     expect(pairs.size).toBe(5);
   });
 
+  it('reads each pair whole: an order equal to a relationship number is not taken for one', () => {
+    const pairs = new ReportedPairs();
+    pairs.add(50, 60, 'A'); // A is relationship 0
+    pairs.add(50, 60, 'B'); // B is 1
+    pairs.add(9, 100, 'C'); // C is 2: task 100's pairs are (9, 2)
+    pairs.add(1, 100, 'A'); // ... and (1, 0)
+    // read out of step, "2" then "1" would look like the pair (2, B)
+    expect(pairs.add(2, 100, 'B')).toBe(true);
+    expect(pairs.add(2, 100, 'B')).toBe(false);
+    expect(pairs.add(9, 100, 'C')).toBe(false);
+    expect(pairs.size).toBe(5);
+  });
+
   it('keeps orders of any size apart (past the small-integer range too)', () => {
     const pairs = new ReportedPairs();
     const big = 2 ** 33;
@@ -48,14 +61,21 @@ describe('ReportedPairs', () => {
     const op = fc.oneof(
       fc.record({
         kind: fc.constant('add' as const),
-        earlier: fc.nat(40),
-        gap: fc.integer({ min: 1, max: 5 }),
-        relationship: fc.constantFrom('Api', 'Db', 'Config'),
+        // orders and relationship numbers of one byte and of several (the pairs are varints)
+        earlier: fc.oneof(fc.nat(40), fc.integer({ min: 120, max: 140 }), fc.constant(2 ** 33)),
+        gap: fc.integer({ min: 1, max: 40 }),
+        relationship: fc.oneof(
+          fc.constantFrom('Api', 'Db', 'Config'),
+          fc.nat(300).map((n) => `R${n}`),
+        ),
       }),
-      fc.record({ kind: fc.constant('release' as const), order: fc.nat(45) }),
+      fc.record({
+        kind: fc.constant('release' as const),
+        order: fc.oneof(fc.nat(45), fc.integer({ min: 120, max: 145 })),
+      }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
         const pairs = new ReportedPairs();
         const model = new Set<string>();
         const released = new Set<number>();

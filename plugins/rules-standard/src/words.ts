@@ -833,24 +833,36 @@ export function stems(words: Iterable<string>): Set<string> {
 }
 
 /**
- * `compute` kept for the last two texts asked (a TaskText does not change): what a rule finds
- * in one text (which kinds of work it names) is asked for both tasks of a pair, and the new
- * task is one of every pair of a registration. The value must not be changed by the caller.
+ * `compute` kept for the last three texts asked (a TaskText does not change): what a rule finds
+ * in one text (which kinds of work it names) is asked for both tasks of a pair, and the new task
+ * is one side of every pair of a registration. Two would not do: after a pair that asked its
+ * candidate last, the next candidate would push the new task out. The value must not be changed
+ * by the caller.
  */
 export function perText<T>(compute: (text: TaskText) => T): (text: TaskText) => T {
-  let recent: TaskText | undefined;
-  let recentValue: T | undefined;
-  let older: TaskText | undefined;
-  let olderValue: T | undefined;
+  let first: TaskText | undefined;
+  let firstValue: T | undefined;
+  let second: TaskText | undefined;
+  let secondValue: T | undefined;
+  let third: TaskText | undefined;
+  let thirdValue: T | undefined;
   return (text) => {
-    if (text === recent) return recentValue as T;
+    if (text === first) return firstValue as T;
     let value: T;
-    if (text === older) value = olderValue as T;
-    else value = compute(text);
-    older = recent;
-    olderValue = recentValue;
-    recent = text;
-    recentValue = value;
+    if (text === second) value = secondValue as T;
+    else if (text === third) {
+      value = thirdValue as T;
+      third = second;
+      thirdValue = secondValue;
+    } else {
+      value = compute(text);
+      third = second;
+      thirdValue = secondValue;
+    }
+    second = first;
+    secondValue = firstValue;
+    first = text;
+    firstValue = value;
     return value;
   };
 }

@@ -1,6 +1,7 @@
 import type { Analysis } from '../text.js';
 import type { PackedSource, TextIds } from '../text-ids.js';
 import { BlockArena } from './block-arena.js';
+import { Reader, writeVarint } from './varint.js';
 import { NO_TERM, Vocabulary } from './vocabulary.js';
 
 /**
@@ -267,38 +268,4 @@ function addPair(pairs: number[], first: number, second: number): void {
     if (pairs[i] === first && pairs[i + 1] === second) return;
   }
   pairs.push(first, second);
-}
-
-function writeVarint(out: Uint8Array, at: number, value: number): number {
-  let v = value >>> 0;
-  while (v >= 0x80) {
-    out[at++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  out[at++] = v;
-  return at;
-}
-
-/** Reads LEB128 integers from `data`, starting at `at`. */
-class Reader {
-  readonly #data: Uint8Array;
-  at: number;
-
-  constructor(data: Uint8Array, at: number) {
-    this.#data = data;
-    this.at = at;
-  }
-
-  next(): number {
-    const data = this.#data;
-    let byte = data[this.at++]!;
-    let value = byte & 0x7f;
-    let shift = 7;
-    while (byte >= 0x80) {
-      byte = data[this.at++]!;
-      value |= (byte & 0x7f) << shift;
-      shift += 7;
-    }
-    return value >>> 0;
-  }
 }
