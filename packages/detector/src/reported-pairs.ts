@@ -24,8 +24,11 @@ const MAX_RELATIONSHIPS = 2 ** 16;
 export class ReportedPairs {
   /** Later order → the offset of its block in `#bytes`. */
   readonly #byLater = new Map<number, number>();
-  /** The blocks: a varint byte count, then that many bytes of pairs (earlier, relationship). */
-  readonly #bytes = new BlockArena(1 << 16, Uint8Array);
+  /**
+   * The blocks: a varint byte count, then that many bytes of pairs (earlier, relationship). Small
+   * at first (a detector loaded before its rules keeps no pair); it grows by half when full.
+   */
+  readonly #bytes = new BlockArena(1 << 10, Uint8Array);
   /** Scratch for a block being written (grown when a list needs more). */
   #scratch = new Uint8Array(256);
   /** Relationship names (one per rule, and the cross-reference check), numbered as first reported. */
