@@ -20,7 +20,9 @@ class Scratch {
   /** Each word id's class (`listedWordsOf`), found in the lists of `classesVersion`, ... */
   classes = new Int32Array(0);
   classesVersion = -1;
-  /** ... and the vocabulary's `freed` count when last read. */
+  /** ... and its shape (`shapeOf`, for `surfaceOf`), UNKNOWN until first needed ... */
+  shapes = new Int32Array(0);
+  /** ... both forgotten for the ids freed since the vocabulary's `freed` was this. */
   freedSeen = 0;
 
   constructor(vocabulary: Vocabulary) {
@@ -40,6 +42,38 @@ class Scratch {
     this.#stamp += room + 1;
     return stamp;
   }
+
+  /**
+   * The facts kept per id (`classes`, `shapes`) made as long as the vocabulary, and forgotten for
+   * the ids it freed since last asked (each may be another word's now); all of them when it no
+   * longer knows which.
+   */
+  forgetFreed(): void {
+    const { vocabulary } = this;
+    if (this.freedSeen !== vocabulary.freed) {
+      const freed = vocabulary.freedSince(this.freedSeen);
+      if (freed === undefined) {
+        this.classes.fill(UNKNOWN);
+        this.shapes.fill(UNKNOWN);
+      } else {
+        for (const id of freed) {
+          if (id < this.classes.length) this.classes[id] = UNKNOWN;
+          if (id < this.shapes.length) this.shapes[id] = UNKNOWN;
+        }
+      }
+      this.freedSeen = vocabulary.freed;
+    }
+    const capacity = vocabulary.capacity;
+    if (this.classes.length < capacity) this.classes = unknowns(this.classes, capacity);
+    if (this.shapes.length < capacity) this.shapes = unknowns(this.shapes, capacity);
+  }
+}
+
+/** `facts` longer (for `capacity` ids and half as many more), the new ones UNKNOWN. */
+function unknowns(facts: Int32Array<ArrayBuffer>, capacity: number): Int32Array<ArrayBuffer> {
+  const longer = new Int32Array(Math.max(Math.ceil(capacity * 1.5), 1024)).fill(UNKNOWN);
+  longer.set(facts);
+  return longer;
 }
 
 /**
@@ -66,7 +100,7 @@ export function pairIds(a: TaskText, b: TaskText): [TextIds, TextIds] | undefine
   return [idsA, idsB];
 }
 
-/** A word whose class is not known yet (`listedWordsOf`). */
+/** A word whose class (`listedWordsOf`) or shape (`surfaceOf`) is not known yet. */
 const UNKNOWN = -2;
 
 /**
@@ -82,23 +116,12 @@ export function listedWordsOf(
 ): { words: string[]; bits: number } {
   const { vocabulary } = ids;
   const scratch = scratchOf(vocabulary);
-  const capacity = vocabulary.capacity;
-  let reset = scratch.classesVersion !== version;
-  if (!reset && scratch.freedSeen !== vocabulary.freed) {
-    const freed = vocabulary.freedSince(scratch.freedSeen);
-    if (freed === undefined) reset = true;
-    else for (const id of freed) if (id < scratch.classes.length) scratch.classes[id] = UNKNOWN;
-  }
-  if (reset) {
-    // the lists changed, or too many ids were freed since: every class is found again
-    scratch.classes = new Int32Array(Math.max(Math.ceil(capacity * 1.5), 1024)).fill(UNKNOWN);
+  scratch.forgetFreed();
+  // the lists changed: every class is found again
+  if (scratch.classesVersion !== version) {
+    scratch.classes.fill(UNKNOWN);
     scratch.classesVersion = version;
-  } else if (scratch.classes.length < capacity) {
-    const classes = new Int32Array(Math.ceil(capacity * 1.5)).fill(UNKNOWN);
-    classes.set(scratch.classes);
-    scratch.classes = classes;
   }
-  scratch.freedSeen = vocabulary.freed;
   const { classes } = scratch;
   const words: string[] = [];
   let bits = 0;
@@ -211,13 +234,49 @@ export function plainerSurface(word: string, term: string, best: string | undefi
     : best;
 }
 
-/** `surface` by ids: the term when it is a word of the text, else its shortest plain word starting with it. */
+/**
+ * A word's shape, for `surfaceOf` to pass by most words without reading them: its first letter's
+ * code (bits 0–15), whether it is plain (no `_` or `-`, bit 16) and its length (bits 17–30, at
+ * most MAX_LENGTH).
+ */
+function shapeOf(word: string): number {
+  const plain = word.includes('_') || word.includes('-') ? 0 : PLAIN;
+  return (Math.min(word.length, MAX_LENGTH) << 17) | plain | (word.charCodeAt(0) & 0xffff);
+}
+
+const PLAIN = 1 << 16;
+const MAX_LENGTH = 0x3fff;
+
+/**
+ * `surface` by ids: the term when it is a word of the text, else its shortest plain word starting
+ * with it. A word is read only when its shape (kept per id) says it may be that word: plain,
+ * starting with the term's letter, and not shorter than the term nor longer than the best so far
+ * (the words of a candidate are mostly far apart in memory; reading each was most of the cost).
+ */
 export function surfaceOf(ids: TextIds, term: string): string {
   const { vocabulary } = ids;
   // most often the term is a word of the text: found among its ids without reading a word
   const termId = vocabulary.id(term);
   if (termId !== undefined && ids.words.includes(termId)) return term;
   let best: string | undefined;
-  for (const id of ids.words) best = plainerSurface(vocabulary.word(id), term, best);
+  if (term.length === 0 || term.length >= MAX_LENGTH) {
+    for (const id of ids.words) best = plainerSurface(vocabulary.word(id), term, best);
+    return best ?? term;
+  }
+  const scratch = scratchOf(vocabulary);
+  scratch.forgetFreed();
+  const { shapes } = scratch;
+  const letter = term.charCodeAt(0);
+  for (const id of ids.words) {
+    let shape = shapes[id]!;
+    if (shape === UNKNOWN) {
+      shape = shapeOf(vocabulary.word(id));
+      shapes[id] = shape;
+    }
+    if ((shape & 0xffff) !== letter || (shape & PLAIN) === 0) continue;
+    const length = shape >>> 17;
+    if (length < term.length || (best !== undefined && length >= best.length)) continue;
+    best = plainerSurface(vocabulary.word(id), term, best);
+  }
   return best ?? term;
 }
