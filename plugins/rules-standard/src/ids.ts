@@ -144,6 +144,8 @@ export interface SharedTerm {
   term: string;
   inTitles: number;
   rarity: number | undefined;
+  /** Its id, when found by ids (`surfaceOf` then need not look it up). */
+  id?: number;
 }
 
 /** What two texts share, as `SharedSubject` finds it in their sets. */
@@ -173,7 +175,8 @@ export function sharedOf(a: TextIds, b: TextIds): Shared {
     const mark = marks[aTerms[i]!]!;
     if (mark !== stamp && mark !== stamp + 1) continue;
     const inTitles = (i < a.titleTermCount ? 1 : 0) + (mark === stamp + 1 ? 1 : 0);
-    terms.push({ term: vocabulary.word(aTerms[i]!), inTitles, rarity: undefined });
+    const id = aTerms[i]!;
+    terms.push({ term: vocabulary.word(id), inTitles, rarity: undefined, id });
   }
   for (const id of b.identifiers) identifierMarks[id] = stamp;
   const identifiers: string[] = [];
@@ -253,10 +256,13 @@ const MAX_LENGTH = 0x3fff;
  * starting with the term's letter, and not shorter than the term nor longer than the best so far
  * (the words of a candidate are mostly far apart in memory; reading each was most of the cost).
  */
-export function surfaceOf(ids: TextIds, term: string): string {
+export function surfaceOf(
+  ids: TextIds,
+  term: string,
+  termId: number | undefined = ids.vocabulary.id(term),
+): string {
   const { vocabulary } = ids;
   // most often the term is a word of the text: found among its ids without reading a word
-  const termId = vocabulary.id(term);
   if (termId !== undefined && ids.words.includes(termId)) return term;
   let best: string | undefined;
   if (term.length === 0 || term.length >= MAX_LENGTH) {

@@ -327,9 +327,9 @@ export interface Overlap {
 }
 
 /** A word of the text for a term (the shortest word starting with the stem), for evidence. */
-function surface(text: TaskText, term: string): string {
+function surface(text: TaskText, term: string, termId?: number): string {
   const ids = textIds(text);
-  if (ids !== undefined) return surfaceOf(ids, term);
+  if (ids !== undefined) return surfaceOf(ids, term, termId ?? ids.vocabulary.id(term));
   if (text.words.has(term)) return term;
   let best: string | undefined;
   for (const word of text.words) best = plainerSurface(word, term, best);
@@ -415,6 +415,8 @@ interface Found {
   readonly inTitles: number;
   /** For a term: whether it counts as a repository name's. */
   readonly repositoryTerm: boolean;
+  /** For a term found by ids: its id. */
+  readonly termId: number | undefined;
   /**
    * Its evidence line and its words in a and b, made when a rule that matches first reads them
    * (the rules of a pair share its shared things).
@@ -639,6 +641,7 @@ class SharedSubject {
         second: term,
         inTitles,
         repositoryTerm,
+        termId: shared.id,
         signal: undefined,
         wordA: undefined,
         wordB: undefined,
@@ -655,6 +658,7 @@ class SharedSubject {
         second,
         inTitles: 0,
         repositoryTerm: false,
+        termId: undefined,
         signal: undefined,
         wordA: undefined,
         wordB: undefined,
@@ -670,6 +674,7 @@ class SharedSubject {
         second: id,
         inTitles: 0,
         repositoryTerm: false,
+        termId: undefined,
         signal: undefined,
         wordA: undefined,
         wordB: undefined,
@@ -680,19 +685,19 @@ class SharedSubject {
 
   /** One side's word for a shared term, phrase or identifier. */
   wordOf(f: Found, side: 'a' | 'b'): string {
-    if (f.kind === 'term') return this.surface(side, f.name);
+    if (f.kind === 'term') return this.surface(side, f.name, f.termId);
     if (f.kind === 'phrase')
       return `${this.surface(side, f.first)} ${this.surface(side, f.second)}`;
     return f.name;
   }
 
   /** A word of one side's text for a term (see `surface`), found once per text. */
-  surface(side: 'a' | 'b', term: string): string {
+  surface(side: 'a' | 'b', term: string, termId?: number): string {
     const text = side === 'a' ? this.a : this.b;
     const surfaces = surfacesOf(text);
     let word = surfaces.get(term);
     if (word === undefined) {
-      word = surface(text, term);
+      word = surface(text, term, termId);
       surfaces.set(term, word);
     }
     return word;
