@@ -127,8 +127,12 @@ export function bestMatch(
     const judged = judge(entry, a, b, options, corpus);
     if (judged instanceof RuleFailedError) onError?.(judged, entry);
     else if (judged) {
-      (matched ??= []).push(entry);
-      (judgements ??= []).push(judged);
+      if (matched === undefined || judgements === undefined) {
+        matched = [];
+        judgements = [];
+      }
+      matched.push(entry);
+      judgements.push(judged);
     }
   }
   if (matched === undefined || judgements === undefined) return reference;
