@@ -69,6 +69,31 @@ const pack = (rules: DependencyRule[], name = 'test-pack'): RulePack => ({
   rules,
 });
 
+/**
+ * A rule that matches every pair with `confidence`; its evidence is a getter that logs its
+ * name in `reads`, and throws when `throws`.
+ */
+function lazyEvidenceRule(
+  reads: string[],
+  name: string,
+  confidence: number,
+  throws: boolean,
+): DependencyRule {
+  return {
+    name,
+    description: name,
+    keywords: ['x'],
+    validate: () => ({
+      reason: name,
+      confidence,
+      get evidence() {
+        reads.push(name);
+        if (throws) throw new Error(`${name} evidence`);
+        return { a: [name], b: [], signals: [] };
+      },
+    }),
+  };
+}
 describe('register', () => {
   it('reports a dependency between tasks of two repositories, stamped by the clock', () => {
     const detector = new DependencyDetector({
@@ -288,21 +313,8 @@ describe('failing rules', () => {
 
   it("reads the evidence of the reported match only, after the pair's rules ran; a getter that throws fails its rule and the next best is reported", () => {
     const reads: string[] = [];
-    /** Matches every pair with `confidence`; its evidence is a getter that logs, or throws. */
-    const lazy = (name: string, confidence: number, throws = false): DependencyRule => ({
-      name,
-      description: name,
-      keywords: ['x'],
-      validate: () => ({
-        reason: name,
-        confidence,
-        get evidence() {
-          reads.push(name);
-          if (throws) throw new Error(`${name} evidence`);
-          return { a: [name], b: [], signals: [] };
-        },
-      }),
-    });
+    const lazy = (name: string, confidence: number, throws = false) =>
+      lazyEvidenceRule(reads, name, confidence, throws);
     const detector = new DependencyDetector({
       rules: [
         lazy('First', 0.8),
@@ -335,23 +347,12 @@ describe('failing rules', () => {
 
   it('never reads the evidence of a match that a later rule beats', () => {
     const reads: string[] = [];
-    const rule = (name: string, confidence: number, throws: boolean): DependencyRule => ({
-      name,
-      description: name,
-      keywords: ['x'],
-      validate: () => ({
-        reason: name,
-        confidence,
-        get evidence() {
-          reads.push(name);
-          if (throws) throw new Error(`${name} evidence`);
-          return { a: [name], b: [], signals: [] };
-        },
-      }),
-    });
     const detector = new DependencyDetector({
       // Beaten was the best when it ran (its getter would throw): never read, never counted
-      rules: [rule('Beaten', 0.85, true), rule('Top', 0.95, false)],
+      rules: [
+        lazyEvidenceRule(reads, 'Beaten', 0.85, true),
+        lazyEvidenceRule(reads, 'Top', 0.95, false),
+      ],
       candidates: allKnownTasks(),
     });
     detector.register(task(1, 'org/a', 'x'));

@@ -120,35 +120,30 @@ export function bestMatch(
   onError?: (error: RuleFailedError, entry: RuleEntry) => void,
 ): RuleVerdict | undefined {
   const reference = options.crossReferences ? referenceVerdict(a, b) : undefined;
-  // the matches in rule order (most pairs have none or one)
-  let matched: RuleEntry[] | undefined;
+  // each rule's match by its place in `rules` (made at the first match: most pairs have none)
   let judgements: (Judged | undefined)[] | undefined;
-  for (const entry of rules) {
-    const judged = judge(entry, a, b, options, corpus);
-    if (judged instanceof RuleFailedError) onError?.(judged, entry);
+  for (let r = 0; r < rules.length; r++) {
+    const judged = judge(rules[r]!, a, b, options, corpus);
+    if (judged instanceof RuleFailedError) onError?.(judged, rules[r]!);
     else if (judged) {
-      if (matched === undefined || judgements === undefined) {
-        matched = [];
-        judgements = [];
-      }
-      matched.push(entry);
-      judgements.push(judged);
+      if (judgements === undefined) judgements = new Array<Judged | undefined>(rules.length);
+      judgements[r] = judged;
     }
   }
-  if (matched === undefined || judgements === undefined) return reference;
+  if (judgements === undefined) return reference;
   for (;;) {
     // the highest confidence; on a tie the earlier (the reference check is the earliest)
     let pick = -1;
-    for (let i = 0; i < judgements.length; i++) {
-      const judged = judgements[i];
-      if (judged && (pick < 0 || judged.confidence > judgements[pick]!.confidence)) pick = i;
+    for (let r = 0; r < judgements.length; r++) {
+      const judged = judgements[r];
+      if (judged && (pick < 0 || judged.confidence > judgements[pick]!.confidence)) pick = r;
     }
     if (pick < 0) return reference;
     const judged = judgements[pick]!;
     if (reference && (reference.confidence ?? 0) >= judged.confidence) return reference;
-    const verdict = matchVerdict(matched[pick]!, judged);
+    const verdict = matchVerdict(rules[pick]!, judged);
     if (!(verdict instanceof RuleFailedError)) return verdict;
-    onError?.(verdict, matched[pick]!);
+    onError?.(verdict, rules[pick]!);
     judgements[pick] = undefined;
   }
 }

@@ -329,7 +329,7 @@ export interface Overlap {
 /** A word of the text for a term (the shortest word starting with the stem), for evidence. */
 function surface(text: TaskText, term: string, termId?: number): string {
   const ids = textIds(text);
-  if (ids !== undefined) return surfaceOf(ids, term, termId ?? ids.vocabulary.id(term));
+  if (ids !== undefined) return surfaceOf(ids, term, termId);
   if (text.words.has(term)) return term;
   let best: string | undefined;
   for (const word of text.words) best = plainerSurface(word, term, best);
