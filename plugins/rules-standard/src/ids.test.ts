@@ -94,54 +94,63 @@ function bySets(rule: DependencyRule): DependencyRule {
   };
 }
 
+/**
+ * The time the two tests that register a few thousand tasks through two detectors may take:
+ * 3–4 s alone, past vitest's 5 s default on a 2-core machine running the other files too.
+ */
+const HEAVY = 30_000;
 describe('texts read by ids', () => {
-  it('the standard rules find, through the ids of the detector texts, exactly what they find in the sets (property)', () => {
-    let pairsWithIds = 0;
-    let found = 0;
-    /** Matches nothing; counts the pairs whose two texts have ids (so the test reads ids at all). */
-    const probe: DependencyRule = {
-      name: 'Probe',
-      description: 'counts pairs read by ids',
-      keywords: [],
-      validate: (a, b) => {
-        if (textIds(a) && textIds(b)) pairsWithIds++;
-        return null;
-      },
-    };
-    fc.assert(
-      fc.property(
-        fc.array(taskArbitrary, { minLength: 20, maxLength: 60 }),
-        fc.integer({ min: 2, max: 7 }),
-        (drafts, every) => {
-          const rules = standardRules().rules;
-          const byIds = new DependencyDetector({ rules: [...rules, probe], clock });
-          const strings = new DependencyDetector({ rules: rules.map(bySets), clock });
-          const tasks: TaskContext[] = drafts.map((d, i) => ({
-            ...d,
-            taskId: i + 1,
-            projectId: 1,
-            keywords: [],
-            agentId: `agent-${i}`,
-          }));
-          for (const [i, task] of tasks.entries()) {
-            const dependencies = byIds.register(task);
-            found += dependencies.length;
-            expect(JSON.stringify(dependencies)).toBe(JSON.stringify(strings.register(task)));
-            // releases make the ids of texts read before stale: they then read their sets
-            if (i % every === 0 && i > 0) {
-              byIds.release(tasks[i - 1]!);
-              strings.release(tasks[i - 1]!);
-            }
-          }
-          expect(byIds.ruleErrors()).toEqual([]);
-          expect(strings.ruleErrors()).toEqual([]);
+  it(
+    'the standard rules find, through the ids of the detector texts, exactly what they find in the sets (property)',
+    () => {
+      let pairsWithIds = 0;
+      let found = 0;
+      /** Matches nothing; counts the pairs whose two texts have ids (so the test reads ids at all). */
+      const probe: DependencyRule = {
+        name: 'Probe',
+        description: 'counts pairs read by ids',
+        keywords: [],
+        validate: (a, b) => {
+          if (textIds(a) && textIds(b)) pairsWithIds++;
+          return null;
         },
-      ),
-      { numRuns: 40 },
-    );
-    expect(pairsWithIds).toBeGreaterThan(1000);
-    expect(found).toBeGreaterThan(200);
-  });
+      };
+      fc.assert(
+        fc.property(
+          fc.array(taskArbitrary, { minLength: 20, maxLength: 60 }),
+          fc.integer({ min: 2, max: 7 }),
+          (drafts, every) => {
+            const rules = standardRules().rules;
+            const byIds = new DependencyDetector({ rules: [...rules, probe], clock });
+            const strings = new DependencyDetector({ rules: rules.map(bySets), clock });
+            const tasks: TaskContext[] = drafts.map((d, i) => ({
+              ...d,
+              taskId: i + 1,
+              projectId: 1,
+              keywords: [],
+              agentId: `agent-${i}`,
+            }));
+            for (const [i, task] of tasks.entries()) {
+              const dependencies = byIds.register(task);
+              found += dependencies.length;
+              expect(JSON.stringify(dependencies)).toBe(JSON.stringify(strings.register(task)));
+              // releases make the ids of texts read before stale: they then read their sets
+              if (i % every === 0 && i > 0) {
+                byIds.release(tasks[i - 1]!);
+                strings.release(tasks[i - 1]!);
+              }
+            }
+            expect(byIds.ruleErrors()).toEqual([]);
+            expect(strings.ruleErrors()).toEqual([]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+      expect(pairsWithIds).toBeGreaterThan(1000);
+      expect(found).toBeGreaterThan(200);
+    },
+    HEAVY,
+  );
 });
 
 /** A word of letters only, different for every `n` (`qa`, `qb`, ...). */
@@ -153,30 +162,34 @@ function uniqueWord(n: number): string {
 }
 
 describe('texts read by ids while the vocabulary grows', () => {
-  it('finds the same as by sets when the arrays indexed by id are made anew mid-registration', () => {
-    const rules = standardRules().rules;
-    const byIds = new DependencyDetector({ rules, clock });
-    const strings = new DependencyDetector({ rules: rules.map(bySets), clock });
-    let found = 0;
-    // every task brings new words and identifiers: the vocabulary passes 1,024, 1,536, ... ids
-    for (let i = 0; i < 1500; i++) {
-      const subject = SUBJECTS[i % SUBJECTS.length]!;
-      const task: TaskContext = {
-        taskId: i + 1,
-        projectId: 1,
-        repository: REPOSITORIES[i % REPOSITORIES.length]!,
-        // two tasks in a row share a rare word and identifier; each brings a word of its own
-        title: `${i % 2 ? 'Define the API for' : 'Implement a client of'} ${subject} ${uniqueWord(i >> 1)}`,
-        description: `Uses ${uniqueWord(i >> 1)}_${subject} and ${uniqueWord(5000 + i)}`,
-        keywords: [],
-        agentId: `agent-${i}`,
-      };
-      const dependencies = byIds.register(task);
-      found += dependencies.length;
-      expect(JSON.stringify(dependencies)).toBe(JSON.stringify(strings.register(task)));
-    }
-    expect(found).toBeGreaterThan(500);
-  });
+  it(
+    'finds the same as by sets when the arrays indexed by id are made anew mid-registration',
+    () => {
+      const rules = standardRules().rules;
+      const byIds = new DependencyDetector({ rules, clock });
+      const strings = new DependencyDetector({ rules: rules.map(bySets), clock });
+      let found = 0;
+      // every task brings new words and identifiers: the vocabulary passes 1,024, 1,536, ... ids
+      for (let i = 0; i < 1500; i++) {
+        const subject = SUBJECTS[i % SUBJECTS.length]!;
+        const task: TaskContext = {
+          taskId: i + 1,
+          projectId: 1,
+          repository: REPOSITORIES[i % REPOSITORIES.length]!,
+          // two tasks in a row share a rare word and identifier; each brings a word of its own
+          title: `${i % 2 ? 'Define the API for' : 'Implement a client of'} ${subject} ${uniqueWord(i >> 1)}`,
+          description: `Uses ${uniqueWord(i >> 1)}_${subject} and ${uniqueWord(5000 + i)}`,
+          keywords: [],
+          agentId: `agent-${i}`,
+        };
+        const dependencies = byIds.register(task);
+        found += dependencies.length;
+        expect(JSON.stringify(dependencies)).toBe(JSON.stringify(strings.register(task)));
+      }
+      expect(found).toBeGreaterThan(500);
+    },
+    HEAVY,
+  );
 });
 
 describe('the arrays indexed by id', () => {
