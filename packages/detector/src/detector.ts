@@ -29,7 +29,7 @@ import {
   taskKey,
   toTask,
 } from './evaluate.js';
-import { KnownTexts, releaseStoredTask, storedTask } from './index/known-task.js';
+import { KnownTexts, releaseStoredTask, type StoredTask, storedTask } from './index/known-task.js';
 import { TermIndex } from './index/term-index.js';
 import { ReportedPairs } from './reported-pairs.js';
 import { analyse } from './text.js';
@@ -155,8 +155,8 @@ class WithTask implements CorpusStats {
  * earlier. Pure and synchronous: no publishing, no timers.
  */
 export class DependencyDetector implements Detector {
-  readonly #tasks = new Map<string, KnownTask>();
-  readonly #reported = new ReportedPairs();
+  readonly #tasks = new Map<string, StoredTask>();
+  readonly #reported = new ReportedPairs(() => this.#tasks.values());
   readonly #errors = new Map<string, RuleErrorCount>();
   readonly #candidates: CandidateSource;
   readonly #texts: KnownTexts;
@@ -209,6 +209,8 @@ export class DependencyDetector implements Detector {
       },
       this.#texts,
     );
+    // an update keeps the pairs reported (a pair is not reported again for the same relationship)
+    if (previous) known.pairBlock = previous.pairBlock;
     this.#tasks.set(key, known);
     // the new task counts in the statistics its own pairs are judged with
     const stats = this.#countedStats(known);
@@ -225,10 +227,11 @@ export class DependencyDetector implements Detector {
       const [earlier, later] = otherFirst ? [candidate, prepared] : [prepared, candidate];
       const best = bestMatch(this.#rules, earlier, later, this.#options, stats, this.#onFailure);
       if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
-      const [earlierOrder, laterOrder] = otherFirst
-        ? [other.order, known.order]
-        : [known.order, other.order];
-      if (!this.#reported.add(earlierOrder, laterOrder, best.rule)) continue;
+      // the later task keeps the pair: most often the new one (a candidate only when the new one
+      // is an update of an older task; the stored candidate, whatever object the source gave)
+      const holder = otherFirst ? known : this.#tasks.get(other.key);
+      const earlierOrder = otherFirst ? other.order : known.order;
+      if (holder === undefined || !this.#reported.add(earlierOrder, holder, best.rule)) continue;
       found.push(this.#dependency(best, earlier.task, later.task, detectedAt));
     }
     this.#candidates.add(known);
@@ -281,7 +284,7 @@ export class DependencyDetector implements Detector {
     const known = this.#tasks.get(key);
     if (!known) return false;
     this.#tasks.delete(key);
-    this.#reported.release(known.order, this.#tasks.size);
+    this.#reported.release(known, this.#tasks.size);
     this.#candidates.remove(known);
     this.#frequencies?.remove(known.text);
     releaseStoredTask(known, this.#texts);

@@ -1,10 +1,43 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ReportedPairs } from './reported-pairs.js';
+import { NO_PAIRS, type PairHolder, ReportedPairs } from './reported-pairs.js';
+
+/** Reported pairs over tasks known by order, as the detector keeps them (a holder per task). */
+class Pairs {
+  readonly tasks = new Map<number, PairHolder>();
+  readonly pairs = new ReportedPairs(() => this.tasks.values());
+
+  add(earlier: number, later: number, relationship: string): boolean {
+    return this.pairs.add(earlier, this.#task(later), relationship);
+  }
+
+  release(order: number, knownTasks: number): void {
+    const task = this.#task(order);
+    this.tasks.delete(order);
+    this.pairs.release(task, knownTasks);
+  }
+
+  sweep(): void {
+    this.pairs.sweep();
+  }
+
+  get size(): number {
+    return this.pairs.size;
+  }
+
+  #task(order: number): PairHolder {
+    let task = this.tasks.get(order);
+    if (task === undefined) {
+      task = { order, pairBlock: NO_PAIRS };
+      this.tasks.set(order, task);
+    }
+    return task;
+  }
+}
 
 describe('ReportedPairs', () => {
   it('reports a pair and relationship once; another relationship of the pair is new', () => {
-    const pairs = new ReportedPairs();
+    const pairs = new Pairs();
     expect(pairs.add(1, 2, 'Api')).toBe(true);
     expect(pairs.add(1, 2, 'Api')).toBe(false);
     expect(pairs.add(1, 2, 'Db')).toBe(true);
@@ -17,7 +50,7 @@ describe('ReportedPairs', () => {
   });
 
   it('reads each pair whole: an order equal to a relationship number is not taken for one', () => {
-    const pairs = new ReportedPairs();
+    const pairs = new Pairs();
     pairs.add(50, 60, 'A'); // A is relationship 0
     pairs.add(50, 60, 'B'); // B is 1
     pairs.add(9, 100, 'C'); // C is 2: task 100's pairs are (9, 2)
@@ -30,7 +63,7 @@ describe('ReportedPairs', () => {
   });
 
   it('keeps orders of any size apart (past the small-integer range too)', () => {
-    const pairs = new ReportedPairs();
+    const pairs = new Pairs();
     const big = 2 ** 33;
     expect(pairs.add(0, big, 'Api')).toBe(true);
     expect(pairs.add(big - 1, big + 1, 'Api')).toBe(true);
@@ -43,18 +76,42 @@ describe('ReportedPairs', () => {
     expect(pairs.add(big - 1, big + 1, 'Api')).toBe(false);
   });
 
-  it('sweeps released tasks out once enough are released, and keeps the others', () => {
-    const pairs = new ReportedPairs();
-    // task 0 paired with 2,000 others; 1,500 of those released one by one
-    for (let later = 1; later <= 2000; later++) pairs.add(0, later, 'Api');
-    for (let later = 1; later <= 1023; later++) pairs.release(later, 2000 - later);
-    expect(pairs.size).toBe(2000); // fewer than 1,024 releases: not swept yet
-    pairs.release(1024, 2000 - 1024);
-    expect(pairs.size).toBe(2000 - 1024);
-    for (let later = 1025; later <= 1500; later++) pairs.release(later, 2000 - later);
+  it("forgets a released task's pairs as the later task at once, as the earlier task at a sweep once enough are released", () => {
+    const pairs = new Pairs();
+    // tasks 0..1999 each paired with the later tasks 5000 and 5001 (two relationships there)
+    for (let earlier = 0; earlier < 2000; earlier++) {
+      pairs.add(earlier, 5000, 'Api');
+      pairs.add(earlier, 5001, earlier % 2 === 0 ? 'Api' : 'Db');
+    }
+    expect(pairs.size).toBe(4000);
+    pairs.release(5001, 0);
+    expect(pairs.size).toBe(2000);
+    // 1,023 releases so far (5001 and 0..1021): not swept yet
+    for (let earlier = 0; earlier < 1022; earlier++) pairs.release(earlier, 0);
+    expect(pairs.size).toBe(2000);
+    pairs.release(1022, 0);
+    expect(pairs.size).toBe(2000 - 1023);
+    for (let earlier = 1023; earlier < 1500; earlier++) pairs.release(earlier, 0);
     pairs.sweep();
     expect(pairs.size).toBe(500);
-    expect(pairs.add(0, 1501, 'Api')).toBe(false);
+    expect(pairs.add(1500, 5000, 'Api')).toBe(false);
+    expect(pairs.add(1999, 5000, 'Api')).toBe(false);
+    expect(pairs.add(1999, 5000, 'Db')).toBe(true);
+  });
+
+  it('keeps the runs of several relationships apart, in any order of adding', () => {
+    const pairs = new Pairs();
+    const relationships = ['A', 'B', 'C', 'D'];
+    // 300 earlier tasks (orders of one and two bytes) over four relationships, interleaved
+    for (let earlier = 0; earlier < 300; earlier++) {
+      expect(pairs.add(earlier, 1000, relationships[earlier % 4]!)).toBe(true);
+    }
+    for (let earlier = 0; earlier < 300; earlier++) {
+      for (let r = 0; r < 4; r++) {
+        expect(pairs.add(earlier, 1000, relationships[r]!)).toBe(r !== earlier % 4);
+      }
+    }
+    expect(pairs.size).toBe(1200);
   });
 
   it('answers as a set of (earlier, later, relationship) does, releases or not', () => {
@@ -76,7 +133,7 @@ describe('ReportedPairs', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const pairs = new ReportedPairs();
+        const pairs = new Pairs();
         const model = new Set<string>();
         const released = new Set<number>();
         for (const o of ops) {

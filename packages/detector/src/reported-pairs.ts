@@ -8,25 +8,38 @@ import { Reader, varintLength, writeVarint } from './index/varint.js';
 const MIN_SWEEP = 1024;
 /** Relationship names a detector can report (one per rule, and the cross-reference check). */
 const MAX_RELATIONSHIPS = 2 ** 16;
+/** A holder's `pairBlock` when it keeps no pair. */
+export const NO_PAIRS = -1;
 
 /**
- * The relationships reported for each pair of known tasks, a task known by its registration
- * order (`KnownTask.order`: kept by an update, never given again after a release).
+ * A known task as the reported pairs see it: its registration order (`KnownTask.order`: kept by
+ * an update, never given again after a release) and the block of the pairs it is the later task
+ * of, which the pairs keep on it (no map from task to block: at a million tasks a map entry cost
+ * some 30 bytes a task). Starts at NO_PAIRS; an update of the task carries it over.
+ */
+export interface PairHolder {
+  readonly order: number;
+  pairBlock: number;
+}
+
+/**
+ * The relationships reported for each pair of known tasks.
  *
- * The pairs are kept by their later task, as bytes: each pair the earlier task's order and the
- * relationship's number, as variable-length integers (`varint.ts`; about 3 + 1 bytes at a million
- * tasks), in a block of one arena whose first bytes say how long it is. A set of strings took
- * some 150 bytes a pair, an array of numbers 8 bytes a pair and 50 a list. A pair of a released
- * task cannot come back (claimed again, the task has a new order: its pairs are reported again),
- * so such pairs are swept out once enough tasks have been released: the pairs kept follow the
- * known tasks, not every task ever known.
+ * The pairs are kept by their later task, as bytes: a block of one arena (its first bytes say how
+ * long it is) with a run per relationship, its number, how many pairs, and each pair's earlier
+ * task order, as variable-length integers (`varint.ts`; about 3 bytes a pair at a million tasks,
+ * and 2 a run: most tasks' pairs are of one or two relationships). A set of strings took some
+ * 150 bytes a pair, an array of numbers 8 bytes a pair and 50 a list. A pair of a released task
+ * cannot come back (claimed again, the task has a new order: its pairs are reported again): a
+ * released task's own block goes at once, and the pairs of other tasks with it are swept out
+ * once enough tasks have been released, so the pairs kept follow the known tasks, not every task
+ * ever known.
  */
 export class ReportedPairs {
-  /** Later order → the offset of its block in `#bytes`. */
-  readonly #byLater = new Map<number, number>();
   /**
-   * The blocks: a varint byte count, then that many bytes of pairs (earlier, relationship). Small
-   * at first (a detector loaded before its rules keeps no pair); it grows by half when full.
+   * The blocks: a varint byte count, then that many bytes of runs (relationship, count, earlier
+   * orders). Small at first (a detector loaded before its rules keeps no pair); it grows by half
+   * when full.
    */
   readonly #bytes = new BlockArena(1 << 10, Uint8Array);
   /** Scratch for a block being written (grown when a list needs more). */
@@ -38,44 +51,65 @@ export class ReportedPairs {
    * never given again, so the sweep empties this).
    */
   readonly #released = new Set<number>();
+  /** The known tasks, for a sweep (their blocks are on them). */
+  readonly #holders: () => Iterable<PairHolder>;
   #size = 0;
 
+  constructor(holders: () => Iterable<PairHolder>) {
+    this.#holders = holders;
+  }
+
   /** Records `relationship` for the pair; false when it was reported for the pair already. */
-  add(earlier: number, later: number, relationship: string): boolean {
+  add(earlier: number, later: PairHolder, relationship: string): boolean {
     let number = this.#relationships.get(relationship);
     if (number === undefined) {
       number = this.#relationships.size;
       if (number >= MAX_RELATIONSHIPS) throw new RangeError('more than 65,536 relationship names');
       this.#relationships.set(relationship, number);
     }
-    const block = this.#byLater.get(later);
-    let length = 0;
-    if (block !== undefined) {
+    const block = later.pairBlock;
+    const payload = this.#room(block === NO_PAIRS ? 0 : this.#lengthAt(block));
+    let at = 0;
+    let added = false;
+    if (block !== NO_PAIRS) {
+      // copied run by run, the pair added to its relationship's run
       const reader = new Reader(this.#bytes.data, block);
-      length = reader.nextLarge();
-      const end = reader.at + length;
+      const end = reader.nextLarge() + reader.at;
       while (reader.at < end) {
-        const known = reader.nextLarge();
-        if (reader.next() === number && known === earlier) return false;
+        const run = reader.next();
+        const count = reader.next();
+        const first = reader.at;
+        for (let i = 0; i < count; i++) {
+          if (reader.nextLarge() === earlier && run === number) return false;
+        }
+        const orders = this.#bytes.data.subarray(first, reader.at);
+        if (run === number) {
+          at = writeRun(payload, at, run, count + 1, orders, earlier);
+          added = true;
+        } else {
+          at = writeRun(payload, at, run, count, orders);
+        }
       }
     }
-    // the list again, one pair longer, in a block of its exact size (the old one is reused)
-    const pairLength = varintLength(earlier) + varintLength(number);
-    const payload = this.#payload(block, length, pairLength);
-    let at = writeVarint(payload, length, earlier);
-    at = writeVarint(payload, at, number);
-    this.#write(later, block, payload, at);
+    if (!added) at = writeRun(payload, at, number, 1, payload.subarray(0, 0), earlier);
+    this.#write(later, payload, at);
     this.#size += 1;
     return true;
   }
 
   /**
-   * Forgets the pairs of a released task (its order is not used again): at once when many tasks
-   * were released since the last sweep (at least MIN_SWEEP, and a quarter of `knownTasks`, so a
-   * sweep's cost is spread over the releases that led to it), otherwise at a later sweep.
+   * Forgets the pairs of a released task (its order is not used again): those it is the later
+   * task of at once; those it is the earlier task of when many tasks were released since the last
+   * sweep (at least MIN_SWEEP, and a quarter of `knownTasks`, so a sweep's cost is spread over the
+   * releases that led to it), otherwise at a later sweep.
    */
-  release(order: number, knownTasks: number): void {
-    this.#released.add(order);
+  release(task: PairHolder, knownTasks: number): void {
+    if (task.pairBlock !== NO_PAIRS) {
+      this.#size -= this.#pairsIn(task.pairBlock);
+      this.#free(task.pairBlock);
+      task.pairBlock = NO_PAIRS;
+    }
+    this.#released.add(task.order);
     if (this.#released.size >= Math.max(MIN_SWEEP, knownTasks / 4)) this.sweep();
   }
 
@@ -83,39 +117,38 @@ export class ReportedPairs {
   sweep(): void {
     const released = this.#released;
     if (released.size === 0) return;
-    for (const [later, block] of this.#byLater) {
+    for (const holder of this.#holders()) {
+      const block = holder.pairBlock;
+      if (block === NO_PAIRS) continue;
       const reader = new Reader(this.#bytes.data, block);
       const length = reader.nextLarge();
       const end = reader.at + length;
-      if (released.has(later)) {
-        while (reader.at < end) {
-          reader.nextLarge();
-          reader.next();
-          this.#size -= 1;
-        }
-        this.#bytes.release(block, end - block);
-        this.#byLater.delete(later);
-        continue;
-      }
       // the pairs kept, written in the scratch (the arena is not changed while reading)
       const payload = this.#room(length);
       let at = 0;
       while (reader.at < end) {
-        const earlier = reader.nextLarge();
-        const number = reader.next();
-        if (released.has(earlier)) {
-          this.#size -= 1;
-        } else {
-          at = writeVarint(payload, at, earlier);
-          at = writeVarint(payload, at, number);
+        const run = reader.next();
+        const count = reader.next();
+        const start = at;
+        let kept = 0;
+        at += 2 * 3; // room for the run's number and count (each < 2^16: at most 3 bytes)
+        for (let i = 0; i < count; i++) {
+          const earlier = reader.nextLarge();
+          if (released.has(earlier)) {
+            this.#size -= 1;
+          } else {
+            at = writeVarint(payload, at, earlier);
+            kept++;
+          }
         }
+        at = kept === 0 ? start : closeRun(payload, start, at, run, kept);
       }
       if (at === length) continue;
       if (at === 0) {
-        this.#bytes.release(block, end - block);
-        this.#byLater.delete(later);
+        this.#free(block);
+        holder.pairBlock = NO_PAIRS;
       } else {
-        this.#write(later, block, payload, at);
+        this.#write(holder, payload, at);
       }
     }
     released.clear();
@@ -126,32 +159,81 @@ export class ReportedPairs {
     return this.#size;
   }
 
-  /** The scratch, with room for `length` bytes. */
+  /** The byte count of the block at `block`. */
+  #lengthAt(block: number): number {
+    return new Reader(this.#bytes.data, block).nextLarge();
+  }
+
+  /** How many pairs the block at `block` holds. */
+  #pairsIn(block: number): number {
+    const reader = new Reader(this.#bytes.data, block);
+    const end = reader.nextLarge() + reader.at;
+    let pairs = 0;
+    while (reader.at < end) {
+      reader.next(); // the relationship
+      const count = reader.next();
+      for (let i = 0; i < count; i++) reader.nextLarge();
+      pairs += count;
+    }
+    return pairs;
+  }
+
+  /** The scratch, with room for `length` bytes, a pair and a run more. */
   #room(length: number): Uint8Array {
-    if (length > this.#scratch.length) this.#scratch = new Uint8Array(length * 2);
+    const needed = length + 2 * 3 + 8;
+    if (needed > this.#scratch.length) this.#scratch = new Uint8Array(needed * 2);
     return this.#scratch;
   }
 
-  /** The scratch holding a block's `length` bytes of pairs, with room for `more`. */
-  #payload(block: number | undefined, length: number, more: number): Uint8Array {
-    const payload = this.#room(length + more);
-    if (block !== undefined) {
-      const start = block + varintLength(length);
-      payload.set(this.#bytes.data.subarray(start, start + length));
-    }
-    return payload;
-  }
-
-  /** Stores `length` bytes of the scratch as `later`'s block (in place of `old`). */
-  #write(later: number, old: number | undefined, payload: Uint8Array, length: number): void {
-    if (old !== undefined) {
-      const oldLength = new Reader(this.#bytes.data, old).nextLarge();
-      this.#bytes.release(old, varintLength(oldLength) + oldLength);
-    }
+  /** Stores `length` bytes of the scratch as the holder's block (in place of its old one). */
+  #write(holder: PairHolder, payload: Uint8Array, length: number): void {
+    if (holder.pairBlock !== NO_PAIRS) this.#free(holder.pairBlock);
     const block = this.#bytes.alloc(varintLength(length) + length);
     const data = this.#bytes.data; // after alloc: it may have grown
     const at = writeVarint(data, block, length);
     data.set(payload.subarray(0, length), at);
-    this.#byLater.set(later, block);
+    holder.pairBlock = block;
   }
+
+  #free(block: number): void {
+    const length = this.#lengthAt(block);
+    this.#bytes.release(block, varintLength(length) + length);
+  }
+}
+
+/**
+ * Writes a run at `at`: its relationship, `count`, the varint `orders` and, when given, one more
+ * order; returns where the next run goes.
+ */
+function writeRun(
+  out: Uint8Array,
+  at: number,
+  relationship: number,
+  count: number,
+  orders: Uint8Array,
+  more?: number,
+): number {
+  let next = writeVarint(out, at, relationship);
+  next = writeVarint(out, next, count);
+  out.set(orders, next);
+  next += orders.length;
+  return more === undefined ? next : writeVarint(out, next, more);
+}
+
+/**
+ * Ends a run whose orders were written from `start + 6` to `end`, room left before them for its
+ * relationship and count: those are written at `start` and the orders moved up to them. Returns
+ * the run's end.
+ */
+function closeRun(
+  out: Uint8Array,
+  start: number,
+  end: number,
+  relationship: number,
+  count: number,
+): number {
+  let at = writeVarint(out, start, relationship);
+  at = writeVarint(out, at, count);
+  out.copyWithin(at, start + 2 * 3, end);
+  return at + (end - start - 2 * 3);
 }

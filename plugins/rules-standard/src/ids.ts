@@ -33,7 +33,7 @@ class Scratch {
   stamp(room: number): number {
     const capacity = this.vocabulary.capacity;
     if (capacity > this.marks.length || this.#stamp > 0x7fffffff - room - 1) {
-      const length = Math.max(Math.ceil(capacity * 1.5), 1024);
+      const length = Math.max(capacity, 1024);
       this.marks = new Int32Array(length);
       this.identifierMarks = new Int32Array(length);
       this.#stamp = 0;
@@ -69,9 +69,9 @@ class Scratch {
   }
 }
 
-/** `facts` longer (for `capacity` ids and half as many more), the new ones UNKNOWN. */
+/** `facts` as long as the vocabulary's `capacity`, the new ones UNKNOWN. */
 function unknowns(facts: Int32Array<ArrayBuffer>, capacity: number): Int32Array<ArrayBuffer> {
-  const longer = new Int32Array(Math.max(Math.ceil(capacity * 1.5), 1024)).fill(UNKNOWN);
+  const longer = new Int32Array(Math.max(capacity, 1024)).fill(UNKNOWN);
   longer.set(facts);
   return longer;
 }

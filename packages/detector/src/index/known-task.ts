@@ -1,6 +1,7 @@
 import type { TaskContext, TaskText } from '@chorale/core';
 import type { Reference } from '../cross-reference.js';
 import type { KnownTask } from '../detector.js';
+import { NO_PAIRS, type PairHolder } from '../reported-pairs.js';
 import { type Analysis, packedText, setPacked } from '../text.js';
 import { positiveInteger } from './errors.js';
 import { PackedTexts } from './packed-texts.js';
@@ -104,8 +105,8 @@ export class KnownTexts {
   }
 }
 
-/** A known task whose text lives in KnownTexts. */
-class StoredTask implements KnownTask {
+/** A known task whose text lives in KnownTexts (and its reported pairs in ReportedPairs). */
+export class StoredTask implements KnownTask, PairHolder {
   readonly key: string;
   readonly task: TaskContext;
   readonly refs: readonly Reference[];
@@ -113,6 +114,7 @@ class StoredTask implements KnownTask {
   readonly order: number;
   /** Where its analysis is packed. */
   readonly handle: number;
+  pairBlock = NO_PAIRS;
   readonly #texts: KnownTexts;
 
   constructor(fields: Omit<KnownTask, 'text'>, handle: number, texts: KnownTexts) {
@@ -137,7 +139,7 @@ class StoredTask implements KnownTask {
 export function storedTask(
   fields: Omit<KnownTask, 'text'> & { text: TaskText; analysis: Analysis },
   texts: KnownTexts,
-): KnownTask {
+): StoredTask {
   const handle = texts.add(fields.text, fields.analysis);
   return new StoredTask(fields, handle, texts);
 }

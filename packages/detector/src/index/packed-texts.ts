@@ -242,7 +242,7 @@ export class PackedTexts implements PackedSource {
   #nextStamp(): number {
     const capacity = this.vocabulary.capacity;
     if (capacity > this.#wordMarks.length || this.#stamp === 0x7fffffff) {
-      const length = Math.max(capacity * 1.5, 1024) | 0;
+      const length = Math.max(capacity, 1024);
       this.#wordMarks = new Int32Array(length);
       this.#termMarks = new Int32Array(length);
       this.#stamp = 0;

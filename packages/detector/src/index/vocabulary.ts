@@ -1,4 +1,5 @@
 import { termOf } from '../analysis.js';
+import { grownLength } from './block-arena.js';
 
 /** `Vocabulary.term` of a word that names no subject. */
 export const NO_TERM = -1;
@@ -39,9 +40,13 @@ export class Vocabulary {
     return this.#terms[id]!;
   }
 
-  /** Every id is below this (arrays indexed by id are this long). */
+  /**
+   * Every id is below this: a table indexed by id this long holds every id. It grows as the
+   * vocabulary's own tables do (`grownLength`), with room for more ids: a rule's table made this
+   * long is made anew only when it grows.
+   */
   get capacity(): number {
-    return this.#words.length;
+    return this.#uses.length;
   }
 
   /** Distinct words and terms in use. */
@@ -106,7 +111,7 @@ export class Vocabulary {
   }
 
   #grow(needed: number): void {
-    const length = Math.ceil(needed * 1.5);
+    const length = grownLength(needed);
     const uses = new Uint32Array(length);
     uses.set(this.#uses);
     this.#uses = uses;
