@@ -80,4 +80,28 @@ describe('bestMatch', () => {
     const best = bestMatch(entries, a, b, options, corpusOf([a.text, b.text]));
     expect(best).toMatchObject({ rule: 'A', confidence: 0.8, evidence: { a: ['A'], b: [] } });
   });
+
+  it("keeps the strings of a rule's evidence lists only, in copies the rule cannot change", () => {
+    const a = prepare(task(1, 'org/a', 'first'));
+    const b = prepare(task(2, 'org/b', 'second'));
+    const words = ['x', 'y'];
+    // a list with other values, a sparse one (its hole reads as undefined), a list of strings
+    const signals = ['s'];
+    signals[2] = 't';
+    const given = { a: words, b: ['p', 3, null, 'q'], signals };
+    const entries: RuleEntry[] = [
+      {
+        rule: {
+          name: 'E',
+          description: 'E',
+          keywords: [],
+          validate: () => ({ reason: 'e', confidence: 0.6, evidence: given as never }),
+        },
+      },
+    ];
+    const best = bestMatch(entries, a, b, options, corpusOf([a.text, b.text]));
+    expect(best?.evidence).toEqual({ a: ['x', 'y'], b: ['p', 'q'], references: [], signals: ['s', 't'] });
+    words.push('z');
+    expect(best?.evidence?.a).toEqual(['x', 'y']);
+  });
 });

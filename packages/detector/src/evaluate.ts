@@ -214,9 +214,22 @@ function matchVerdict(entry: RuleEntry, judged: Judged): RuleVerdict | RuleFaile
   return verdict;
 }
 
-/** The strings of a rule's evidence list (anything else in it is dropped). */
+/**
+ * The strings of a rule's evidence list (anything else in it is dropped), a copy: a rule may
+ * change or reuse its list. Copied whole when every value is a string (most often: a copy of
+ * the exact length, where `filter` grows its array as it goes).
+ */
 function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  if (!Array.isArray(value)) return [];
+  // a hole reads as undefined: the list is then filtered
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== 'string') return value.filter(isString);
+  }
+  return value.slice();
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 /** A rule's evidence as a verdict carries it: string lists only, no references. */

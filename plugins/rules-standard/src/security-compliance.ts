@@ -106,23 +106,32 @@ const VOCABULARY = stems([
   'encrypt',
 ]);
 
-/** The security concerns a text names (kept per text). */
-const families = perText((t: TaskText): ReadonlySet<string> => {
-  const found = new Set<string>();
-  for (const [name, family] of FAMILY_ENTRIES) {
+/**
+ * The security concerns a text names (kept per text), a bit per family in FAMILY_ENTRIES order
+ * (a number, not a set: every candidate of a registration is asked).
+ */
+const families = perText((t: TaskText): number => {
+  let found = 0;
+  for (let i = 0; i < FAMILY_ENTRIES.length; i++) {
+    const family = FAMILY_ENTRIES[i]![1];
     if (
       hasAny(t, family.words) ||
       (family.stems !== undefined && hasAnyPrefix(t, family.stems)) ||
       (family.phrases?.anyIn(t) ?? false)
     ) {
-      found.add(name);
+      found |= 1 << i;
     }
   }
   return found;
 });
 
-function securityWork(t: TaskText, fams: ReadonlySet<string>): boolean {
-  return fams.size > 0 || hasAny(t, GENERIC);
+/** The names of the families of `bits`, in FAMILY_ENTRIES order. */
+function familyNames(bits: number): string[] {
+  return FAMILY_ENTRIES.filter((_, i) => (bits & (1 << i)) !== 0).map(([name]) => name);
+}
+
+function securityWork(t: TaskText, fams: number): boolean {
+  return fams !== 0 || hasAny(t, GENERIC);
 }
 
 /**
@@ -151,7 +160,7 @@ export const securityCompliance: DependencyRule = {
     const famA = families(a);
     const famB = families(b);
     if (!securityWork(a, famA) || !securityWork(b, famB)) return null;
-    const sameFamily = [...famA].some((f) => famB.has(f));
+    const sameFamily = (famA & famB) !== 0;
     const overlap = subjectOverlap(a, b, corpus, VOCABULARY);
     // the subject counts when it is rare enough among the known tasks (see subjectGate)
     const shared = overlap.score >= subjectGate(corpus) ? overlap.a : [];
@@ -166,8 +175,8 @@ export const securityCompliance: DependencyRule = {
       confidence(Math.min(score, 0.9)),
       () =>
         evidence(
-          [...famA, ...present(a, GENERIC)],
-          [...famB, ...present(b, GENERIC)],
+          [...familyNames(famA), ...present(a, GENERIC)],
+          [...familyNames(famB), ...present(b, GENERIC)],
           overlap,
           sameFamily ? ['both are about the same security concern'] : ['both are security work'],
         ),

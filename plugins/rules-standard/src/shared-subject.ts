@@ -65,7 +65,7 @@ export const sharedSubject: DependencyRule = {
   keywords: ['spec', 'specification', 'identifier', 'implementation'],
   validate(a, b, corpus): RuleMatch | null {
     // a product name of either repository tells nothing about which of its tasks is linked
-    const overlap = subjectOverlap(a, b, corpus, new Set(), 'either');
+    const overlap = subjectOverlap(a, b, corpus, undefined, 'either');
     if (overlap.score < SHARED_SUBJECT_THRESHOLD) return null;
     if ((corpus?.size ?? 2) < MIN_CORPUS && overlap.identifiers === 0) return null;
     const match = new Match(
