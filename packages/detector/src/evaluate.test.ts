@@ -100,7 +100,12 @@ describe('bestMatch', () => {
       },
     ];
     const best = bestMatch(entries, a, b, options, corpusOf([a.text, b.text]));
-    expect(best?.evidence).toEqual({ a: ['x', 'y'], b: ['p', 'q'], references: [], signals: ['s', 't'] });
+    expect(best?.evidence).toEqual({
+      a: ['x', 'y'],
+      b: ['p', 'q'],
+      references: [],
+      signals: ['s', 't'],
+    });
     words.push('z');
     expect(best?.evidence?.a).toEqual(['x', 'y']);
   });
