@@ -154,3 +154,17 @@ describe('tokenize: the ASCII fast path', () => {
     );
   });
 });
+
+describe('TaskText.repository', () => {
+  it('is the repository as the detector compares repositories; empty for a task without one', () => {
+    const cases: [string, string][] = [
+      ['Acme/API', 'acme/api'],
+      ['https://github.com/acme/vscode-python.git', 'acme/vscode-python'],
+      ['git@gitlab.com:group/sub/repo.git', 'sub/repo'],
+    ];
+    for (const [given, expected] of cases) {
+      expect(taskText(taskFromText('x', { repository: given })).repository).toBe(expected);
+    }
+    expect(taskText(taskFromText('x', { repository: undefined as never })).repository).toBe('');
+  });
+});

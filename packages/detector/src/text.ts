@@ -1,5 +1,6 @@
 import type { TaskContext, TaskText } from '@chorale/core';
 import { identifiersOf, stem, termOf } from './analysis.js';
+import { normalizeRepository } from './cross-reference.js';
 import { memoize } from './memo.js';
 import type { PackedSource, TextIds } from './text-ids.js';
 
@@ -277,6 +278,7 @@ export function analyse(task: TaskContext): Analysis {
  */
 class TokenizedTaskText implements TaskText {
   readonly task: TaskContext;
+  #repository: string | undefined;
   #analysis: Analysis | undefined;
   /** Where the analysis is packed, and the epoch in which the handle is this text's. */
   #source: PackedSource | undefined;
@@ -295,9 +297,15 @@ class TokenizedTaskText implements TaskText {
    */
   #joined: string | undefined;
 
-  constructor(task: TaskContext, analysis: Analysis | undefined) {
+  constructor(task: TaskContext, analysis: Analysis | undefined, repository?: string) {
     this.task = task;
     this.#analysis = analysis;
+    this.#repository = repository;
+  }
+
+  get repository(): string {
+    this.#repository ??= repositoryOf(this.task);
+    return this.#repository;
   }
 
   /** The text packed in `source` under `handle` (now: the handle is valid in this epoch). */
@@ -485,9 +493,18 @@ export function setPacked(text: TaskText, source: PackedSource, handle: number):
   if (text instanceof TokenizedTaskText) text.pack(source, handle);
 }
 
-/** The text of a known task whose analysis is packed under `handle`: nothing is made until read. */
-export function packedText(task: TaskContext, source: PackedSource, handle: number): TaskText {
-  const text = new TokenizedTaskText(task, undefined);
+/**
+ * The text of a known task whose analysis is packed under `handle`: nothing is made until read.
+ * `repository` is the task's, normalized (the known task keeps it: a candidate's task, most
+ * often out of the CPU cache, is not read for it).
+ */
+export function packedText(
+  task: TaskContext,
+  source: PackedSource,
+  handle: number,
+  repository: string,
+): TaskText {
+  const text = new TokenizedTaskText(task, undefined, repository);
   text.pack(source, handle);
   return text;
 }
@@ -498,6 +515,11 @@ export function packedText(task: TaskContext, source: PackedSource, handle: numb
  */
 export function taskText(task: TaskContext, analysis: Analysis = analyse(task)): TaskText {
   return new TokenizedTaskText(task, analysis);
+}
+
+/** `TaskText.repository` of a task (empty when it names none). */
+function repositoryOf(task: TaskContext): string {
+  return typeof task.repository === 'string' ? normalizeRepository(task.repository) : '';
 }
 
 let textCounter = 0;

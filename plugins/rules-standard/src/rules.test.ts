@@ -286,6 +286,24 @@ describe('Shared_Subject', () => {
       c,
     );
     expect(bothSided.score).toBeCloseTo(product.score, 5);
+    // a repository named by its URL is the same repository (`TaskText.repository`): its host,
+    // scheme and `.git` name nothing ("com" or "git" shared by two titles would count in full)
+    const byUrl = subjectOverlap(
+      inRepo('https://github.com/acme/python-notebooks.git', a),
+      inRepo('git@github.com:acme/editor-python.git', b),
+      c,
+    );
+    expect(byUrl.score).toBe(bothSided.score);
+    expect(byUrl.signals).toEqual(bothSided.signals);
+    const hooks = (repositoryA: string, repositoryB: string) =>
+      subjectOverlap(
+        inRepo(repositoryA, 'Git hooks crash'),
+        inRepo(repositoryB, 'Git hooks fail'),
+        c,
+      ).score;
+    expect(hooks('https://github.com/acme/notebooks.git', 'git@github.com:acme/editor.git')).toBe(
+      hooks('acme/notebooks', 'acme/editor'),
+    );
     // Shared_Subject: one subject in neutral repositories, none when "python" is a product
     expect(
       sharedSubject.validate(inRepo('acme/notebooks', a), inRepo('acme/editor-python', b), c),

@@ -37,7 +37,8 @@ const DEFINING_REPOSITORY =
 /** Whether a task specifies: its repository is one of specifications, or its title says so. */
 const specifies = perText(
   (t: TaskText): boolean =>
-    specifyingRepository(t.task.repository) || titleDefines(String(t.task.title ?? '')),
+    (typeof t.repository === 'string' && specifyingRepository(t.repository)) ||
+    titleDefines(String(t.task.title ?? '')),
 );
 const specifyingRepository = memoize(
   (repository) => DEFINING_REPOSITORY.test(repository.toLowerCase()),

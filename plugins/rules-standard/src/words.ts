@@ -346,9 +346,13 @@ const weight = (x: number) => Math.round(x * 10) / 10;
  */
 export const REPOSITORY_TERM_WEIGHT = 0.25;
 
-/** The stems of the parts of a repository name (`acme/vscode-python` → acme, vscod, python), whole parts too. */
+/**
+ * The stems of the parts of a repository name (`acme/vscode-python` → acme, vscod, python), whole
+ * parts too. The name is `TaskText.repository` (normalized: `https://github.com/acme/x.git` is
+ * `acme/x`), one string for every task of the repository: a candidate's task is not read.
+ */
 function repositoryTerms(repository: unknown): ReadonlySet<string> {
-  if (typeof repository !== 'string') return new Set();
+  if (typeof repository !== 'string') return NOTHING;
   return repositoryTermsKept(repository);
 }
 
@@ -752,7 +756,7 @@ function sharesAny(x: ReadonlySet<string>, y: ReadonlySet<string>): boolean {
 const surfacesOf = perText((_: TaskText) => new Map<string, string>());
 
 /** The terms of a text's repository name, kept per text. */
-const textRepositoryTerms = perText((t: TaskText) => repositoryTerms(t.task.repository));
+const textRepositoryTerms = perText((t: TaskText) => repositoryTerms(t.repository));
 
 /** The versions a title names, kept per text. */
 const titleVersions = perText((t: TaskText): ReadonlySet<string> => versionsIn(t.task.title));

@@ -7,6 +7,12 @@ import type { SpecificationVersion } from './version.js';
  */
 export interface TaskText {
   readonly task: TaskContext;
+  /**
+   * The task's repository as the detector compares repositories: `org/repo` (or `repo`),
+   * lower-case, URLs without scheme and host, no `.git`. One string for every task of a
+   * repository, so a rule may key what it finds about a repository by it.
+   */
+  readonly repository: string;
   /** Lower-cased words of title, description and keywords. */
   readonly words: ReadonlySet<string>;
   /** Lower-cased words in order (for phrases). */

@@ -87,9 +87,9 @@ export class KnownTexts {
    * analysis (its ids at once, its sets when a rule reads them). Either reads its ids from the
    * handle while no text is released (`textIds`).
    */
-  text(task: TaskContext, handle: number): TaskText {
+  text(task: TaskContext, handle: number, repository: string): TaskText {
     const cached = this.#cache.get(handle, task);
-    if (cached === undefined) return packedText(task, this.#packed, handle);
+    if (cached === undefined) return packedText(task, this.#packed, handle, repository);
     setPacked(cached, this.#packed, handle);
     return cached;
   }
@@ -128,7 +128,7 @@ export class StoredTask implements KnownTask, PairHolder {
   }
 
   get text(): TaskText {
-    return this.#texts.text(this.task, this.handle);
+    return this.#texts.text(this.task, this.handle, this.repository);
   }
 }
 

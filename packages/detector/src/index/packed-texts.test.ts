@@ -1,6 +1,7 @@
 import type { TaskContext } from '@chorale/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normalizeRepository } from '../cross-reference.js';
 import { analyse, packedText, taskText, textIds } from '../text.js';
 import type { TextIds } from '../text-ids.js';
 import { PackedTexts } from './packed-texts.js';
@@ -162,9 +163,10 @@ describe('PackedTexts', () => {
         expect(idsView(ids)).toEqual(view(taskText(t)));
         expect(ids.fieldEnds).toEqual(Array.from(analysis.fieldEnds));
         // a text made from the handle reads the same, its ids and its sets
-        const text = packedText(t, packed, handle);
+        const text = packedText(t, packed, handle, normalizeRepository(t.repository));
         expect(idsView(textIds(text)!)).toEqual(view(taskText(t)));
         expect(view(text)).toEqual(view(taskText(t)));
+        expect(text.repository).toBe(taskText(t).repository);
         packed.release(handle);
       }),
       { numRuns: 400 },
@@ -195,7 +197,7 @@ describe('PackedTexts', () => {
         const t = task(a, b, ['feature flag']);
         const handle = packed.pack(analyse(t));
         const whole = taskText(t);
-        const text = packedText(t, packed, handle);
+        const text = packedText(t, packed, handle, normalizeRepository(t.repository));
         for (const p of [
           ...phrases,
           ...whole.tokens.slice(0, 3),
@@ -215,7 +217,7 @@ describe('PackedTexts', () => {
     const b = task('Something else', '');
     const handleA = packed.pack(analyse(a));
     const handleB = packed.pack(analyse(b));
-    const text = packedText(a, packed, handleA);
+    const text = packedText(a, packed, handleA, normalizeRepository(a.repository));
     expect(textIds(text)).toBeDefined();
     packed.release(handleB);
     // another text's release may have freed ids this one would read: it no longer gives ids
