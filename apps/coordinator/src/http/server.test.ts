@@ -235,6 +235,22 @@ describe('HTTP API: tasks, sessions, dependencies', () => {
     expect(again.status).toBe(404);
     expect(await json(again)).toMatchObject({ code: 'not_found', message: 'no claimed task 1/42' });
   });
+
+  it('a released task claimed again is a new claim: its dependency opens a new session', async () => {
+    const t = await start();
+    const first = await openSession(t);
+    expect((await t.call('/api/tasks/2/43', { method: 'DELETE' })).status).toBe(200);
+    const again = await json<ClaimResult>(
+      await t.call('/api/tasks', { method: 'POST', json: CLIENT_CLAIM }),
+    );
+    expect(again.dependencies).toHaveLength(1);
+    const second = again.dependencies[0]?.session_id;
+    expect(second).toBeDefined();
+    expect(second).not.toBe(first);
+    await t.node.coordinator.whenIdle();
+    const all = await json<SessionList>(await t.call('/api/sessions'));
+    expect(all.sessions.map((s) => s.session_id).sort()).toEqual([first, second].sort());
+  });
 });
 
 describe('HTTP API: bad requests', () => {

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Clock,
-  dependencyKey,
   type Logger,
   NotParticipantError,
   SessionClosedError,
@@ -279,13 +278,10 @@ export async function startHttpServer(
       }
       const dependencies = await coordinator.submitClaim(parsed.value);
       const task = findTask(detector.knownTasks(), parsed.value) ?? parsed.value;
-      const sessions = await coordinator.listSessions({ status: 'active' });
       reply.status(201);
       return {
         task: taskJson(task),
-        dependencies: dependencies.map((d) =>
-          dependencyJson(d, sessions.find((s) => s.dependencyKey === dependencyKey(d))?.sessionId),
-        ),
+        dependencies: dependencies.map((d) => dependencyJson(d, coordinator.sessionIdFor(d))),
       };
     },
   );

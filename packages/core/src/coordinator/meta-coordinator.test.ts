@@ -245,6 +245,44 @@ describe('MetaCoordinator: the reference flow', () => {
     expect(h.coordinator.getActiveSessions()).toHaveLength(1);
   });
 
+  it('opens a session again for a released task claimed again; not for a repeated claim', async () => {
+    // reports a pair once while both tasks are known, again once one was released (as the
+    // DependencyDetector does)
+    const known = new Set<string>();
+    const reported = new Set<string>();
+    const id = (t: Pick<TaskContext, 'projectId' | 'taskId'>) => `${t.projectId}:${t.taskId}`;
+    const detector: Detector = {
+      register(task) {
+        known.add(id(task));
+        const ready = known.has(id(apiTask)) && known.has(id(clientTask));
+        if (!ready || reported.has('pair')) return [];
+        reported.add('pair');
+        return [apiDependency];
+      },
+      knownTasks: () => [],
+      release(task) {
+        reported.delete('pair');
+        return known.delete(id(task));
+      },
+    };
+    const h = await harness({ detector });
+    const { a2, session } = await openApiSession(h);
+    await h.say(a2, { type: 'task_claim', task: clientTask });
+    expect(h.coordinator.getActiveSessions()).toHaveLength(1);
+    expect(h.coordinator.sessionIdFor(apiDependency)).toBe(session.sessionId);
+
+    expect(h.coordinator.releaseTask(clientTask)).toBe(true);
+    expect(h.coordinator.sessionIdFor(apiDependency)).toBeUndefined();
+    await h.say(a2, { type: 'task_claim', task: clientTask });
+    const sessions = h.coordinator.getActiveSessions();
+    expect(sessions).toHaveLength(2);
+    const again = sessions.find((s) => s.sessionId !== session.sessionId);
+    expect(again?.dependency).toEqual(apiDependency);
+    expect(h.coordinator.sessionIdFor(apiDependency)).toBe(again?.sessionId);
+    // the first session is not touched
+    expect(sessions.find((s) => s.sessionId === session.sessionId)?.status).toBe('active');
+  });
+
   it('opens a session for a dependency announced by another node', async () => {
     const h = await harness({ detector: pairDetector([]) });
     const other = await h.agent('other-node');

@@ -67,7 +67,7 @@ export interface MetaCoordinatorInit {
   options?: Partial<CoordinatorOptions>;
 }
 
-function taskKey(task: TaskContext): string {
+function taskKey(task: Pick<TaskContext, 'projectId' | 'taskId'>): string {
   return `${task.projectId}:${task.taskId}`;
 }
 
@@ -124,7 +124,14 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** The active set: open sessions, and closed ones until the next cleanup. */
   readonly #sessions = new Map<string, CoordinationSession>();
-  readonly #dependencyKeys = new Set<string>();
+  /**
+   * The session opened about each thing (`dependencyKey`, or the type and tasks of a requested
+   * session): one session each. A released task's are forgotten (`releaseTask`).
+   */
+  readonly #dependencyKeys = new Map<string, string>();
+  /** The keys of `#dependencyKeys` by each of their tasks (`taskKey`), and their tasks by key. */
+  readonly #keysByTask = new Map<string, Set<string>>();
+  readonly #keyTasks = new Map<string, string[]>();
   readonly #usedIds = new Set<string>();
   readonly #agentPeers = new Map<string, string>();
   readonly #queue: KeyedQueue;
@@ -289,11 +296,59 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /**
    * Forgets a claimed task in the detector (completed or unclaimed), so new claims are no longer
-   * compared with it. Sessions already open are not touched. False when the detector did not
-   * know the task, or cannot forget tasks.
+   * compared with it, and forgets which sessions were opened about it: claimed again, it is a new
+   * claim, and each dependency the detector reports for it opens a session again (one per
+   * dependency, as for any claim). Sessions already open are not touched. False when the
+   * detector did not know the task, or cannot forget tasks.
    */
   releaseTask(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
+    this.#forgetKeys(taskKey(task));
     return this.#detector.release?.({ projectId: task.projectId, taskId: task.taskId }) ?? false;
+  }
+
+  /**
+   * The id of the session opened about a dependency (on this node, or announced by another),
+   * undefined when none was, or its task was released since.
+   */
+  sessionIdFor(dependency: TaskDependency): string | undefined {
+    return this.#dependencyKeys.get(dependencyKey(dependency));
+  }
+
+  /** Records the session opened about `key`, with these tasks. */
+  #takeKey(
+    key: string,
+    tasks: readonly Pick<TaskContext, 'projectId' | 'taskId'>[],
+    sessionId: string,
+  ): void {
+    this.#dependencyKeys.set(key, sessionId);
+    const ids = [...new Set(tasks.map(taskKey))];
+    this.#keyTasks.set(key, ids);
+    for (const id of ids) {
+      let keys = this.#keysByTask.get(id);
+      if (keys === undefined) {
+        keys = new Set();
+        this.#keysByTask.set(id, keys);
+      }
+      keys.add(key);
+    }
+  }
+
+  /**
+   * Forgets what the sessions of a released task were about: claimed again, it is a new claim,
+   * and the detector reports its dependencies again (each then opens a session again).
+   */
+  #forgetKeys(task: string): void {
+    const keys = this.#keysByTask.get(task);
+    if (keys === undefined) return;
+    this.#keysByTask.delete(task);
+    for (const key of keys) {
+      this.#dependencyKeys.delete(key);
+      for (const other of this.#keyTasks.get(key) ?? []) {
+        const otherKeys = this.#keysByTask.get(other);
+        if (otherKeys?.delete(key) && otherKeys.size === 0) this.#keysByTask.delete(other);
+      }
+      this.#keyTasks.delete(key);
+    }
   }
 
   /** Handles one validated envelope from the transport. Never throws. */
@@ -506,10 +561,10 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   #openDependencySession(dependency: TaskDependency, lead: boolean): void {
     const key = dependencyKey(dependency);
     if (this.#dependencyKeys.has(key)) return;
-    this.#dependencyKeys.add(key);
     this.#emit('dependency_detected', dependency);
     const tasks = [dependency.task1, dependency.task2];
     const sessionId = this.#newSessionId('dependency', tasks, dependency.relationship);
+    this.#takeKey(key, tasks, sessionId);
     if (lead) {
       const { task1, task2 } = dependency;
       this.#enqueue(sessionId, () =>
@@ -544,8 +599,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   ): void {
     const key = `${type}|${tasks.map(taskKey).sort().join('|')}`;
     if (this.#dependencyKeys.has(key)) return;
-    this.#dependencyKeys.add(key);
     const sessionId = this.#newSessionId(type, tasks);
+    this.#takeKey(key, tasks, sessionId);
     this.#openSession({
       sessionId,
       type,
@@ -983,7 +1038,9 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       const session = foldSession(await this.#store.load(sessionId));
       if (!session) continue;
       this.#usedIds.add(sessionId);
-      if (session.dependencyKey) this.#dependencyKeys.add(session.dependencyKey);
+      if (session.dependencyKey) {
+        this.#takeKey(session.dependencyKey, session.tasksInvolved, sessionId);
+      }
       if (session.status !== 'active') continue;
       for (const p of Object.values(session.participants))
         if (p.peerId) this.#agentPeers.set(p.agentId, p.peerId);
