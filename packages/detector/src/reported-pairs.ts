@@ -10,6 +10,10 @@ const MIN_SWEEP = 1024;
 const MAX_RELATIONSHIPS = 2 ** 16;
 /** A holder's `pairBlock` when it keeps no pair. */
 export const NO_PAIRS = -1;
+/** The most bytes of a run's head: its relationship (below 2^16) and count (below 2^32). */
+const RUN_HEAD = 3 + 5;
+/** The most bytes of an order (below 2^53). */
+const ORDER = 8;
 
 /**
  * A known task as the reported pairs see it: its registration order (`KnownTask.order`: kept by
@@ -131,7 +135,7 @@ export class ReportedPairs {
         const count = reader.next();
         const start = at;
         let kept = 0;
-        at += 2 * 3; // room for the run's number and count (each < 2^16: at most 3 bytes)
+        at += RUN_HEAD; // room for the run's head, written once its count is known
         for (let i = 0; i < count; i++) {
           const earlier = reader.nextLarge();
           if (released.has(earlier)) {
@@ -178,9 +182,12 @@ export class ReportedPairs {
     return pairs;
   }
 
-  /** The scratch, with room for `length` bytes, a pair and a run more. */
+  /**
+   * The scratch, with room for `length` bytes and a run more (`add`: a new run, or a longer count
+   * and an order; `sweep`: a run's head room, `RUN_HEAD` less the two bytes a head takes at least).
+   */
   #room(length: number): Uint8Array {
-    const needed = length + 2 * 3 + 8;
+    const needed = length + RUN_HEAD + ORDER;
     if (needed > this.#scratch.length) this.#scratch = new Uint8Array(needed * 2);
     return this.#scratch;
   }
@@ -221,9 +228,9 @@ function writeRun(
 }
 
 /**
- * Ends a run whose orders were written from `start + 6` to `end`, room left before them for its
- * relationship and count: those are written at `start` and the orders moved up to them. Returns
- * the run's end.
+ * Ends a run whose orders were written from `start + RUN_HEAD` to `end`, room left before them
+ * for its relationship and count: those are written at `start` and the orders moved up to them.
+ * Returns the run's end.
  */
 function closeRun(
   out: Uint8Array,
@@ -234,6 +241,6 @@ function closeRun(
 ): number {
   let at = writeVarint(out, start, relationship);
   at = writeVarint(out, at, count);
-  out.copyWithin(at, start + 2 * 3, end);
-  return at + (end - start - 2 * 3);
+  out.copyWithin(at, start + RUN_HEAD, end);
+  return at + (end - start - RUN_HEAD);
 }
