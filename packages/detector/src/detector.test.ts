@@ -185,24 +185,52 @@ describe('register', () => {
     expect(detector.register(task(1, 'org/api', 'Define the api'))).toHaveLength(1);
   });
 
-  it('updates a task registered again: replaces it and reports only what is new', () => {
-    const rules = [pairRule('Api', 'api', 'implement'), pairRule('Db', 'table', 'service')];
-    const detector = new DependencyDetector({ rules });
-    detector.register(task(1, 'org/api', 'Define the api'));
-    expect(
-      detector.register(task(2, 'org/web', 'Implement the web service')).map((d) => d.relationship),
-    ).toEqual(['Api']);
-    // the api task changes: now a table change; the pair now matches Db
-    const updated = detector.register(task(1, 'org/api', 'Add the users table'));
-    expect(updated.map((d) => d.relationship)).toEqual(['Db']);
-    expect(updated[0]!.task1.title).toBe('Add the users table');
-    expect(detector.knownTasks().map((t) => t.title)).toEqual([
-      'Add the users table',
-      'Implement the web service',
-    ]);
-    // back to the api: already reported for this pair
-    expect(detector.register(task(1, 'org/api', 'Define the api'))).toEqual([]);
-  });
+  /** A candidate source that hands out its own objects for the known tasks, not the detector's. */
+  function copyingSource(): CandidateSource {
+    const all = allKnownTasks();
+    const copy = (t: KnownTask): KnownTask => ({
+      key: t.key,
+      task: t.task,
+      get text() {
+        return t.text;
+      },
+      refs: t.refs,
+      repository: t.repository,
+      order: t.order,
+    });
+    return {
+      add: (t) => all.add(t),
+      remove: (t) => all.remove(t),
+      candidates: (t) => [...all.candidates(t)].map(copy),
+    };
+  }
+
+  it.each([
+    ['the default index', undefined],
+    ['a source of its own objects', copyingSource],
+  ])(
+    'updates a task registered again: replaces it and reports only what is new (%s)',
+    (_, source) => {
+      const rules = [pairRule('Api', 'api', 'implement'), pairRule('Db', 'table', 'service')];
+      const detector = new DependencyDetector({ rules, ...(source && { candidates: source() }) });
+      detector.register(task(1, 'org/api', 'Define the api'));
+      expect(
+        detector
+          .register(task(2, 'org/web', 'Implement the web service'))
+          .map((d) => d.relationship),
+      ).toEqual(['Api']);
+      // the api task changes: now a table change; the pair now matches Db
+      const updated = detector.register(task(1, 'org/api', 'Add the users table'));
+      expect(updated.map((d) => d.relationship)).toEqual(['Db']);
+      expect(updated[0]!.task1.title).toBe('Add the users table');
+      expect(detector.knownTasks().map((t) => t.title)).toEqual([
+        'Add the users table',
+        'Implement the web service',
+      ]);
+      // back to the api: already reported for this pair
+      expect(detector.register(task(1, 'org/api', 'Define the api'))).toEqual([]);
+    },
+  );
 
   it("an update keeps the task's place: task1 stays the earlier-known task", () => {
     const detector = new DependencyDetector({
