@@ -380,6 +380,21 @@ describe('Shared_Subject', () => {
     expect(sharedSubject.validate(specRepo, sdk, corpus(200, 2))?.first).toBe('a');
   });
 
+  it('puts a specification first by a word of its title, in any case, not by a part of a word', () => {
+    const c = corpus(200, 2);
+    const sdk = taskText(taskFromText('Synchronous gauge instrument', { repository: 'org/go' }));
+    const titled = (title: string) => taskText(taskFromText(title, { repository: 'org/site' }));
+    const first = (title: string) => {
+      const m = sharedSubject.validate(sdk, titled(title), c);
+      expect(m).not.toBeNull();
+      return m?.first;
+    };
+    expect(first('RFC: Synchronous gauge instrument')).toBe('b');
+    expect(first('Synchronous gauge instrument DESIGN')).toBe('b');
+    expect(first('Respecify the synchronous gauge instrument')).toBeUndefined();
+    expect(first('Synchronous gauge instrument')).toBeUndefined();
+  });
+
   it('counts two bumps of one thing to different versions for less', () => {
     const a = t('build: update to rules_nodejs 0.10.0');
     const b = t('build: update bazel setup to rules_nodejs v0.38.0');

@@ -45,11 +45,13 @@ const specifyingRepository = memoize(
   CACHE_SIZE,
 );
 
+/** Any of DEFINING in a text, whatever the case (as in the text lower-cased: no letter but ASCII ones in them). */
+const DEFINING_ANYWHERE = new RegExp(DEFINING.join('|'), 'i');
+
 function titleDefines(title: string): boolean {
-  const lower = title.toLowerCase();
-  // a word of the title is in it as it is: most titles have none of these
-  if (!DEFINING.some((w) => lower.includes(w))) return false;
-  const words = new Set(lower.split(/[^a-z]+/u));
+  // a word of the title is in it as it is: most titles have none of these (no lower-cased copy)
+  if (!DEFINING_ANYWHERE.test(title)) return false;
+  const words = new Set(title.toLowerCase().split(/[^a-z]+/u));
   return DEFINING.some((w) => words.has(w));
 }
 
