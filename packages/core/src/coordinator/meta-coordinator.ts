@@ -52,6 +52,7 @@ import {
   redactPlanRequest,
   redactSlurpEvent,
 } from './redact-message.js';
+import { SessionKeys } from './session-keys.js';
 import { TokenBudget } from './token-budget.js';
 
 export interface MetaCoordinatorInit {
@@ -124,14 +125,8 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
 
   /** The active set: open sessions, and closed ones until the next cleanup. */
   readonly #sessions = new Map<string, CoordinationSession>();
-  /**
-   * The session opened about each thing (`dependencyKey`, or the type and tasks of a requested
-   * session): one session each. A released task's are forgotten (`releaseTask`).
-   */
-  readonly #dependencyKeys = new Map<string, string>();
-  /** The keys of `#dependencyKeys` by each of their tasks (`taskKey`), and their tasks by key. */
-  readonly #keysByTask = new Map<string, Set<string>>();
-  readonly #keyTasks = new Map<string, string[]>();
+  /** What the sessions are about (one session each); a released task's are forgotten. */
+  readonly #sessionKeys = new SessionKeys();
   readonly #usedIds = new Set<string>();
   readonly #agentPeers = new Map<string, string>();
   readonly #queue: KeyedQueue;
@@ -302,7 +297,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
    * detector did not know the task, or cannot forget tasks.
    */
   releaseTask(task: Pick<TaskContext, 'projectId' | 'taskId'>): boolean {
-    this.#forgetKeys(taskKey(task));
+    this.#sessionKeys.forgetTask(taskKey(task));
     return this.#detector.release?.({ projectId: task.projectId, taskId: task.taskId }) ?? false;
   }
 
@@ -311,44 +306,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
    * undefined when none was, or its task was released since.
    */
   sessionIdFor(dependency: TaskDependency): string | undefined {
-    return this.#dependencyKeys.get(dependencyKey(dependency));
-  }
-
-  /** Records the session opened about `key`, with these tasks. */
-  #takeKey(
-    key: string,
-    tasks: readonly Pick<TaskContext, 'projectId' | 'taskId'>[],
-    sessionId: string,
-  ): void {
-    this.#dependencyKeys.set(key, sessionId);
-    const ids = [...new Set(tasks.map(taskKey))];
-    this.#keyTasks.set(key, ids);
-    for (const id of ids) {
-      let keys = this.#keysByTask.get(id);
-      if (keys === undefined) {
-        keys = new Set();
-        this.#keysByTask.set(id, keys);
-      }
-      keys.add(key);
-    }
-  }
-
-  /**
-   * Forgets what the sessions of a released task were about: claimed again, it is a new claim,
-   * and the detector reports its dependencies again (each then opens a session again).
-   */
-  #forgetKeys(task: string): void {
-    const keys = this.#keysByTask.get(task);
-    if (keys === undefined) return;
-    this.#keysByTask.delete(task);
-    for (const key of keys) {
-      this.#dependencyKeys.delete(key);
-      for (const other of this.#keyTasks.get(key) ?? []) {
-        const otherKeys = this.#keysByTask.get(other);
-        if (otherKeys?.delete(key) && otherKeys.size === 0) this.#keysByTask.delete(other);
-      }
-      this.#keyTasks.delete(key);
-    }
+    return this.#sessionKeys.sessionOf(dependencyKey(dependency));
   }
 
   /** Handles one validated envelope from the transport. Never throws. */
@@ -560,11 +518,11 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
 
   #openDependencySession(dependency: TaskDependency, lead: boolean): void {
     const key = dependencyKey(dependency);
-    if (this.#dependencyKeys.has(key)) return;
+    if (this.#sessionKeys.has(key)) return;
     this.#emit('dependency_detected', dependency);
     const tasks = [dependency.task1, dependency.task2];
     const sessionId = this.#newSessionId('dependency', tasks, dependency.relationship);
-    this.#takeKey(key, tasks, sessionId);
+    this.#sessionKeys.add(key, tasks.map(taskKey), sessionId);
     if (lead) {
       const { task1, task2 } = dependency;
       this.#enqueue(sessionId, () =>
@@ -598,9 +556,9 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
     lead: boolean,
   ): void {
     const key = `${type}|${tasks.map(taskKey).sort().join('|')}`;
-    if (this.#dependencyKeys.has(key)) return;
+    if (this.#sessionKeys.has(key)) return;
     const sessionId = this.#newSessionId(type, tasks);
-    this.#takeKey(key, tasks, sessionId);
+    this.#sessionKeys.add(key, tasks.map(taskKey), sessionId);
     this.#openSession({
       sessionId,
       type,
@@ -1039,7 +997,7 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
       if (!session) continue;
       this.#usedIds.add(sessionId);
       if (session.dependencyKey) {
-        this.#takeKey(session.dependencyKey, session.tasksInvolved, sessionId);
+        this.#sessionKeys.add(session.dependencyKey, session.tasksInvolved.map(taskKey), sessionId);
       }
       if (session.status !== 'active') continue;
       for (const p of Object.values(session.participants))
