@@ -519,10 +519,11 @@ export class MetaCoordinator extends EventEmitter<CoordinatorEvents> {
   #openDependencySession(dependency: TaskDependency, lead: boolean): void {
     const key = dependencyKey(dependency);
     if (this.#sessionKeys.has(key)) return;
-    this.#emit('dependency_detected', dependency);
     const tasks = [dependency.task1, dependency.task2];
     const sessionId = this.#newSessionId('dependency', tasks, dependency.relationship);
+    // taken before any listener runs: one that announces the dependency again opens nothing
     this.#sessionKeys.add(key, tasks.map(taskKey), sessionId);
+    this.#emit('dependency_detected', dependency);
     if (lead) {
       const { task1, task2 } = dependency;
       this.#enqueue(sessionId, () =>
