@@ -72,13 +72,14 @@ export class ReportedPairs {
       this.#relationships.set(relationship, number);
     }
     const block = later.pairBlock;
-    const payload = this.#room(block === NO_PAIRS ? 0 : this.#lengthAt(block));
+    const reader = block === NO_PAIRS ? undefined : new Reader(this.#bytes.data, block);
+    const length = reader === undefined ? 0 : reader.nextLarge();
+    const payload = this.#room(length);
     let at = 0;
     let added = false;
-    if (block !== NO_PAIRS) {
+    if (reader !== undefined) {
       // copied run by run, the pair added to its relationship's run
-      const reader = new Reader(this.#bytes.data, block);
-      const end = reader.nextLarge() + reader.at;
+      const end = reader.at + length;
       while (reader.at < end) {
         const run = reader.next();
         const count = reader.next();

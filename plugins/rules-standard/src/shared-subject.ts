@@ -45,7 +45,10 @@ const specifyingRepository = memoize(
   CACHE_SIZE,
 );
 
-/** Any of DEFINING in a text, whatever the case (as in the text lower-cased: no letter but ASCII ones in them). */
+/**
+ * Any of DEFINING in a text, whatever its case: the same answer as looking in the text
+ * lower-cased (the words are ASCII letters), without making that copy.
+ */
 const DEFINING_ANYWHERE = new RegExp(DEFINING.join('|'), 'i');
 
 function titleDefines(title: string): boolean {

@@ -21,7 +21,11 @@ export class SessionKeys {
     return this.#sessions.has(key);
   }
 
-  /** Records the session opened about `key`, which is about these tasks (by task key). */
+  /**
+   * Records the session opened about `key`, which is about these tasks (by task key), in place of
+   * an earlier one (a restart restores every stored session, and a re-claim may have opened a
+   * second one about the same thing).
+   */
   add(key: string, tasks: readonly string[], sessionId: string): void {
     this.#forgetKey(key);
     const distinct = [...new Set(tasks)];
