@@ -30,6 +30,7 @@ import {
   toTask,
 } from './evaluate.js';
 import { KnownTexts, releaseStoredTask, type StoredTask, storedTask } from './index/known-task.js';
+import { RepositoryNames } from './index/repository-names.js';
 import { TermIndex } from './index/term-index.js';
 import { ReportedPairs } from './reported-pairs.js';
 import { analyse } from './text.js';
@@ -160,6 +161,7 @@ export class DependencyDetector implements Detector {
   readonly #errors = new Map<string, RuleErrorCount>();
   readonly #candidates: CandidateSource;
   readonly #texts: KnownTexts;
+  readonly #repositories = new RepositoryNames();
   /** Our own counts, when the candidate source keeps none. */
   readonly #frequencies: DocumentFrequencies | undefined;
   /** The candidate source's counts, when it keeps them. */
@@ -194,17 +196,13 @@ export class DependencyDetector implements Detector {
     const previous = this.#tasks.get(key);
     const analysis = analyse(task);
     const prepared = prepare(task, analysis);
-    if (previous) {
-      this.#candidates.remove(previous);
-      this.#frequencies?.remove(previous.text);
-      releaseStoredTask(previous, this.#texts);
-    }
+    if (previous) this.#forget(previous);
     const known = storedTask(
       {
         key,
         ...prepared,
         analysis,
-        repository: normalizeRepository(task.repository),
+        repository: this.#repositories.use(normalizeRepository(task.repository)),
         order: previous?.order ?? this.#order++,
       },
       this.#texts,
@@ -285,10 +283,16 @@ export class DependencyDetector implements Detector {
     if (!known) return false;
     this.#tasks.delete(key);
     this.#reported.release(known, this.#tasks.size);
+    this.#forget(known);
+    return true;
+  }
+
+  /** Drops what a known task holds besides its pairs: postings, counts, text, repository name. */
+  #forget(known: StoredTask): void {
     this.#candidates.remove(known);
     this.#frequencies?.remove(known.text);
     releaseStoredTask(known, this.#texts);
-    return true;
+    this.#repositories.unuse(known.repository);
   }
 
   /** The same as `release`. */

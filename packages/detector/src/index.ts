@@ -51,6 +51,7 @@ export {
   type VerdictEvidence,
 } from './evaluate.js';
 export { InvalidIndexOptionError } from './index/errors.js';
+export { IdTable } from './index/id-table.js';
 export { DEFAULT_TEXT_CACHE_SIZE, TextCache } from './index/known-task.js';
 export {
   DEFAULT_MAX_CANDIDATES,

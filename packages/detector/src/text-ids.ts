@@ -11,6 +11,8 @@ export interface TextIds {
   readonly vocabulary: Vocabulary;
   /** `TaskText.tokens`: one word id per token, in order. */
   readonly tokens: readonly number[];
+  /** The title's tokens are the first `titleEnd` of `tokens`. */
+  readonly titleEnd: number;
   /** Where each field's tokens end (title, description, keywords; fields without tokens left out). */
   readonly fieldEnds: readonly number[];
   /** `TaskText.words`: each word id once, in the order of the set. */

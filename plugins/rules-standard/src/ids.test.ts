@@ -1,8 +1,15 @@
 import type { Clock, DependencyRule, TaskContext } from '@chorale/core';
-import { DependencyDetector, type TextIds, taskText, textIds, Vocabulary } from '@chorale/detector';
+import {
+  allKnownTasks,
+  DependencyDetector,
+  type TextIds,
+  taskText,
+  textIds,
+  Vocabulary,
+} from '@chorale/detector';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sharedOf, titleShareOf } from './ids.js';
+import { sharedOf, titleHasNumber, titleShareOf } from './ids.js';
 import { standardRules } from './index.js';
 import { Match } from './words.js';
 
@@ -192,6 +199,69 @@ describe('texts read by ids while the vocabulary grows', () => {
   );
 });
 
+describe('titleHasNumber', () => {
+  it('is true for every title with a version in it (/\\d\\.\\d/), whatever its letters (property)', () => {
+    const told = new Map<string, boolean>();
+    /** Tells, for each known task compared (a), whether its title has a number by its ids. */
+    const probe: DependencyRule = {
+      name: 'Probe',
+      description: 'asks titleHasNumber',
+      keywords: [],
+      validate: (a) => {
+        const ids = textIds(a);
+        if (ids !== undefined) told.set(String(a.task.title), titleHasNumber(ids));
+        return null;
+      },
+    };
+    const char = fc.constantFrom(...'12.v aBé_-xZ9\u00b2/'.split(''));
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: char, maxLength: 16 }), { minLength: 2, maxLength: 12 }),
+        (titles) => {
+          told.clear();
+          const detector = new DependencyDetector({
+            rules: [probe],
+            candidates: allKnownTasks(),
+            clock,
+          });
+          for (const [i, title] of titles.entries()) {
+            detector.register({
+              taskId: i + 1,
+              projectId: 1,
+              repository: `r/${i}`,
+              title,
+              description: '',
+              keywords: [],
+              agentId: 'a',
+            });
+          }
+          for (const [title, hasNumber] of told)
+            if (/\d\.\d/.test(title)) expect(hasNumber).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // both answers were given (the check can fail)
+    const detector = new DependencyDetector({ rules: [probe], candidates: allKnownTasks(), clock });
+    told.clear();
+    for (const [i, title] of ['Bump to v1.2', 'Add a gauge', 'Spéc 2.0-rc1', 'last'].entries())
+      detector.register({
+        taskId: i + 1,
+        projectId: 1,
+        repository: `r/${i}`,
+        title,
+        description: '',
+        keywords: [],
+        agentId: 'a',
+      });
+    expect(Object.fromEntries(told)).toEqual({
+      'Bump to v1.2': true,
+      'Add a gauge': false,
+      'Spéc 2.0-rc1': true,
+    });
+  });
+});
+
 describe('the arrays indexed by id', () => {
   it('are made anew, longer, when the vocabulary outgrows them, and the answers stay right', () => {
     const vocabulary = new Vocabulary();
@@ -199,6 +269,7 @@ describe('the arrays indexed by id', () => {
     const text = (words: number[]): TextIds => ({
       vocabulary,
       tokens: words,
+      titleEnd: words.length,
       fieldEnds: [words.length],
       words,
       terms: words,

@@ -1,5 +1,5 @@
 import type { TaskText } from '@chorale/core';
-import { type TextIds, textIds, type Vocabulary } from '@chorale/detector';
+import { IdTable, type TextIds, textIds, type Vocabulary } from '@chorale/detector';
 
 /**
  * The rules' reading of texts through their ids (`textIds`): the detector hands rules the texts
@@ -12,11 +12,6 @@ import { type TextIds, textIds, type Vocabulary } from '@chorale/detector';
 /** Arrays indexed by the ids of one vocabulary, reused from call to call. */
 class Scratch {
   readonly vocabulary: Vocabulary;
-  /** A mark per id: a value is `stamp` (or one above) when set for the current question. */
-  marks = new Int32Array(1024);
-  /** A second set of marks, for identifiers (an identifier may be a term too: same id). */
-  identifierMarks = new Int32Array(1024);
-  #stamp = 0;
   /** Each word id's class (`listedWordsOf`), found in the lists of `classesVersion`, ... */
   classes = new Int32Array(0);
   classesVersion = -1;
@@ -27,20 +22,6 @@ class Scratch {
 
   constructor(vocabulary: Vocabulary) {
     this.vocabulary = vocabulary;
-  }
-
-  /** A stamp no mark has, with `room` values above it free (marks as long as the vocabulary). */
-  stamp(room: number): number {
-    const capacity = this.vocabulary.capacity;
-    if (capacity > this.marks.length || this.#stamp > 0x7fffffff - room - 1) {
-      const length = Math.max(capacity, 1024);
-      this.marks = new Int32Array(length);
-      this.identifierMarks = new Int32Array(length);
-      this.#stamp = 0;
-    }
-    const stamp = this.#stamp + 1;
-    this.#stamp += room + 1;
-    return stamp;
   }
 
   /**
@@ -158,30 +139,31 @@ export interface Shared {
   identifiers: string[];
 }
 
+/** What b has, for `sharedOf` and `titleShareOf`: its terms (1 in its title, else 0) ... */
+const otherTerms = new IdTable();
+/** ... and its identifiers. */
+const otherIdentifiers = new IdTable();
+
 /** The terms, title phrases and identifiers both texts have, by id. */
 export function sharedOf(a: TextIds, b: TextIds): Shared {
   const { vocabulary } = a;
-  const scratch = scratchOf(vocabulary);
-  // the stamp first: it may make the marks anew (longer)
-  const stamp = scratch.stamp(1);
-  const { marks, identifierMarks } = scratch;
-  // b's terms are marked `stamp`, its title's `stamp + 1`
+  otherTerms.clear();
   const bTerms = b.terms;
-  for (let i = 0; i < bTerms.length; i++)
-    marks[bTerms[i]!] = i < b.titleTermCount ? stamp + 1 : stamp;
+  for (let i = 0; i < bTerms.length; i++) otherTerms.add(bTerms[i]!, i < b.titleTermCount ? 1 : 0);
   const terms: SharedTerm[] = [];
   const aTerms = a.terms;
   for (let i = 0; i < aTerms.length; i++) {
-    const mark = marks[aTerms[i]!]!;
-    if (mark !== stamp && mark !== stamp + 1) continue;
-    const inTitles = (i < a.titleTermCount ? 1 : 0) + (mark === stamp + 1 ? 1 : 0);
     const id = aTerms[i]!;
+    const inTitle = otherTerms.get(id);
+    if (inTitle < 0) continue;
+    const inTitles = (i < a.titleTermCount ? 1 : 0) + inTitle;
     terms.push({ term: vocabulary.word(id), inTitles, rarity: undefined, id });
   }
-  for (const id of b.identifiers) identifierMarks[id] = stamp;
+  otherIdentifiers.clear();
+  for (const id of b.identifiers) otherIdentifiers.add(id);
   const identifiers: string[] = [];
   for (const id of a.identifiers)
-    if (identifierMarks[id] === stamp) identifiers.push(vocabulary.word(id));
+    if (otherIdentifiers.has(id)) identifiers.push(vocabulary.word(id));
   const phrases: [string, string][] = [];
   const pa = a.titlePhrases;
   const pb = b.titlePhrases;
@@ -207,10 +189,8 @@ export function titleShareOf(
   weigh: (term: string) => number,
 ): number {
   const { vocabulary } = own;
-  const scratch = scratchOf(vocabulary);
-  const stamp = scratch.stamp(0); // first: it may make the marks anew
-  const { marks } = scratch;
-  for (const id of other.terms) marks[id] = stamp;
+  otherTerms.clear();
+  for (const id of other.terms) otherTerms.add(id);
   let total = 0;
   let shared = 0;
   for (let i = 0; i < own.titleTermCount; i++) {
@@ -219,7 +199,7 @@ export function titleShareOf(
     if (exclude.has(term)) continue;
     const w = weigh(term);
     total += w;
-    if (marks[id] === stamp) shared += w;
+    if (otherTerms.has(id)) shared += w;
   }
   return total === 0 ? 0 : shared / total;
 }
@@ -250,6 +230,33 @@ function shapeOf(word: string): number {
 const PLAIN = 1 << 16;
 const MAX_LENGTH = 0x3fff;
 
+/** A word's shape (see `shapeOf`), found once per id. */
+function shapeAt(shapes: Int32Array, vocabulary: Vocabulary, id: number): number {
+  let shape = shapes[id]!;
+  if (shape === UNKNOWN) {
+    shape = shapeOf(vocabulary.word(id));
+    shapes[id] = shape;
+  }
+  return shape;
+}
+
+/**
+ * Whether a token of the title starts with a digit (0-9). A title with a version in it
+ * (`/\d\.\d/`) has one: the digit after the dot starts a token (a dot separates words), so a
+ * title without one has no version, and its string need not be read.
+ */
+export function titleHasNumber(ids: TextIds): boolean {
+  const { vocabulary, tokens } = ids;
+  const scratch = scratchOf(vocabulary);
+  scratch.forgetFreed();
+  const { shapes } = scratch;
+  for (let i = 0; i < ids.titleEnd; i++) {
+    const letter = shapeAt(shapes, vocabulary, tokens[i]!) & 0xffff;
+    if (letter >= 48 && letter <= 57) return true;
+  }
+  return false;
+}
+
 /**
  * `surface` by ids: the term when it is a word of the text, else its shortest plain word starting
  * with it. A word is read only when its shape (kept per id) says it may be that word: plain,
@@ -274,11 +281,7 @@ export function surfaceOf(
   const { shapes } = scratch;
   const letter = term.charCodeAt(0);
   for (const id of ids.words) {
-    let shape = shapes[id]!;
-    if (shape === UNKNOWN) {
-      shape = shapeOf(vocabulary.word(id));
-      shapes[id] = shape;
-    }
+    const shape = shapeAt(shapes, vocabulary, id);
     if ((shape & 0xffff) !== letter || (shape & PLAIN) === 0) continue;
     const length = shape >>> 17;
     if (length < term.length || (best !== undefined && length >= best.length)) continue;

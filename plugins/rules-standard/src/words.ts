@@ -8,6 +8,7 @@ import {
   type SharedTerm,
   sharedOf as sharedByIds,
   surfaceOf,
+  titleHasNumber,
   titleShareOf,
 } from './ids.js';
 
@@ -515,8 +516,27 @@ class WeighedOverlap implements Overlap {
   }
 }
 
-/** The evidence line of a shared term, phrase or identifier. */
+/**
+ * The evidence line of a shared term, phrase or identifier. A term's line is kept by its id, the
+ * titles it is in and whether it is a repository name's, and used again while its term and
+ * weight are the same (the line is made of nothing else): the new task of a registration shares
+ * the same few terms with most of its candidates.
+ */
 function signalOf(f: Found): string {
+  if (f.kind !== 'term' || f.termId === undefined) return lineOf(f);
+  const key = f.termId * 8 + f.inTitles * 2 + (f.repositoryTerm ? 1 : 0);
+  const kept = termLines.get(key);
+  if (kept !== undefined && kept.name === f.name && kept.weight === f.weight) return kept.line;
+  const line = lineOf(f);
+  // a new map, not a cleared one (see `PackedTexts#recentIds` in the detector)
+  if (termLines.size >= CACHE_SIZE) termLines = new Map();
+  termLines.set(key, { name: f.name, weight: f.weight, line });
+  return line;
+}
+
+let termLines = new Map<number, { name: string; weight: number; line: string }>();
+
+function lineOf(f: Found): string {
   if (f.kind === 'phrase') return `shared title phrase "${f.name}" (${weight(f.weight)})`;
   if (f.kind === 'identifier') return `shared identifier ${f.name} (${weight(f.weight)})`;
   const where = `${f.inTitles === 2 ? 'both titles' : f.inTitles === 1 ? 'one title' : 'descriptions'}${f.repositoryTerm ? ', a repository name' : ''}`;
@@ -578,7 +598,7 @@ class SharedSubject {
       this.phrases.push({ phrase: `${first} ${second}`, first, second });
     }
     for (const id of sharedIds) {
-      const name = id.replace(/[_-]+/g, '');
+      const name = identifierName(id);
       if (this.identifiers.some((other) => other.name === name)) continue;
       this.identifiers.push({ id, name, rarity: undefined });
     }
@@ -727,6 +747,9 @@ function sharedBetween(a: TaskText, b: TaskText): Shared {
   return { terms, phrases, identifiers };
 }
 
+/** One name for an identifier however it is written (`rules_nodejs`, `rules-nodejs`: `rulesnodejs`). */
+const identifierName = memoize((id: string) => id.replace(/[_-]+/g, ''), CACHE_SIZE);
+
 /**
  * Sorts by weight, heaviest first, in place; equal weights keep their order (a stable insertion
  * sort: a pair shares a handful of things, and `Array.prototype.sort` allocates for each call).
@@ -758,8 +781,15 @@ const surfacesOf = perText((_: TaskText) => new Map<string, string>());
 /** The terms of a text's repository name, kept per text. */
 const textRepositoryTerms = perText((t: TaskText) => repositoryTerms(t.repository));
 
-/** The versions a title names, kept per text. */
-const titleVersions = perText((t: TaskText): ReadonlySet<string> => versionsIn(t.task.title));
+/**
+ * The versions a title names, kept per text. A known task's title is read only when a token of
+ * it is a number (most are not; a candidate's title is a cold string among a million tasks).
+ */
+const titleVersions = perText((t: TaskText): ReadonlySet<string> => {
+  const ids = textIds(t);
+  if (ids !== undefined && !titleHasNumber(ids)) return NO_VERSIONS;
+  return versionsIn(t.task.title);
+});
 
 /** The last pair asked (the rules of one pair are evaluated one after the other). */
 let lastShared: SharedSubject | undefined;

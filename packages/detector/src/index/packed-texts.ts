@@ -1,6 +1,7 @@
 import type { Analysis } from '../text.js';
 import type { PackedSource, TextIds } from '../text-ids.js';
 import { BlockArena } from './block-arena.js';
+import { IdTable } from './id-table.js';
 import { Reader, writeVarint } from './varint.js';
 import { NO_TERM, Vocabulary } from './vocabulary.js';
 
@@ -22,10 +23,9 @@ export class PackedTexts implements PackedSource {
   readonly #bytes = new BlockArena(1 << 16, Uint8Array);
   /** Scratch for encoding (grown when a text needs more). */
   #scratch = new Uint8Array(1024);
-  /** Marks of the words and terms already listed by `ids` (a text's own stamp each call). */
-  #wordMarks = new Int32Array(1024);
-  #termMarks = new Int32Array(1024);
-  #stamp = 0;
+  /** The words and terms `ids` has listed of the text it decodes. */
+  readonly #wordsListed = new IdTable();
+  readonly #termsListed = new IdTable();
   #epoch = 0;
   /**
    * The ids made since the last text was packed or released, by handle. Replaced, not cleared
@@ -121,9 +121,10 @@ export class PackedTexts implements PackedSource {
     const { reader, tokenCount, titleEnd, fieldCount, compoundCount, identifierCount } =
       this.#open(handle);
     const vocabulary = this.vocabulary;
-    const stamp = this.#nextStamp();
-    const wordMarks = this.#wordMarks;
-    const termMarks = this.#termMarks;
+    const wordsListed = this.#wordsListed;
+    const termsListed = this.#termsListed;
+    wordsListed.clear();
+    termsListed.clear();
     // the field ends, then the tokens: terms and title phrases as `TokenizedTaskText` finds them
     const fieldEnds = readFieldEnds(reader, fieldCount);
     const tokens = new Array<number>(tokenCount);
@@ -142,8 +143,7 @@ export class PackedTexts implements PackedSource {
       const term = vocabulary.term(id);
       const title = fieldEnds[field]! <= titleEnd;
       if (term !== NO_TERM) {
-        if (termMarks[term] !== stamp) {
-          termMarks[term] = stamp;
+        if (termsListed.add(term)) {
           terms.push(term);
           if (title) titleTermCount = terms.length;
         }
@@ -164,10 +164,7 @@ export class PackedTexts implements PackedSource {
     }
     for (let i = 0; i <= tokenCount; i++) {
       while (c < compoundCount && position <= i) {
-        if (wordMarks[compound] !== stamp) {
-          wordMarks[compound] = stamp;
-          words.push(compound);
-        }
+        if (wordsListed.add(compound)) words.push(compound);
         if (++c < compoundCount) {
           position += reader.next();
           compound = reader.next();
@@ -175,16 +172,14 @@ export class PackedTexts implements PackedSource {
       }
       if (i === tokenCount) break;
       const id = tokens[i]!;
-      if (wordMarks[id] !== stamp) {
-        wordMarks[id] = stamp;
-        words.push(id);
-      }
+      if (wordsListed.add(id)) words.push(id);
     }
     const identifiers = new Array<number>(identifierCount);
     for (let i = 0; i < identifierCount; i++) identifiers[i] = reader.next();
     return {
       vocabulary,
       tokens,
+      titleEnd,
       fieldEnds,
       words,
       terms,
@@ -236,18 +231,6 @@ export class PackedTexts implements PackedSource {
       compoundCount: reader.next(),
       identifierCount: reader.next(),
     };
-  }
-
-  /** A stamp no mark has, the marks as long as the vocabulary. */
-  #nextStamp(): number {
-    const capacity = this.vocabulary.capacity;
-    if (capacity > this.#wordMarks.length || this.#stamp === 0x7fffffff) {
-      const length = Math.max(capacity, 1024);
-      this.#wordMarks = new Int32Array(length);
-      this.#termMarks = new Int32Array(length);
-      this.#stamp = 0;
-    }
-    return ++this.#stamp;
   }
 }
 
