@@ -17,6 +17,8 @@ export interface TextIds {
   readonly fieldEnds: readonly number[];
   /** `TaskText.words`: each word id once, in the order of the set. */
   readonly words: readonly number[];
+  /** The title's words (its tokens and compounds) are the first `titleWordCount` of `words`. */
+  readonly titleWordCount: number;
   /** `TaskText.terms`: each term id once, in the order of the set. */
   readonly terms: readonly number[];
   /** `TaskText.titleTerms` are the first `titleTermCount` of `terms`. */

@@ -199,6 +199,41 @@ describe('texts read by ids while the vocabulary grows', () => {
   );
 });
 
+describe('a specification told by ids', () => {
+  it('orders Shared_Subject pairs as the sets do, whatever the case and letters around a defining word (property)', () => {
+    const fragment = fc.constantFrom(
+      ...['spec', 'SPEC', 'sPec', 'Spéc', 'éspec', 'specs', 'RFC', 'rfcs', 'Design', 'proposal'],
+      ...['_', '-', ' ', '.', 'x', 'É', '2', 'AddLink', 'ProtocolBuffer', 'de\u0301sign'],
+    );
+    const title = fc.array(fragment, { minLength: 1, maxLength: 8 }).map((f) => f.join(''));
+    let ordered = 0;
+    fc.assert(
+      fc.property(fc.array(title, { minLength: 2, maxLength: 8 }), (titles) => {
+        const rules = standardRules().rules;
+        const byIds = new DependencyDetector({ rules, clock });
+        const strings = new DependencyDetector({ rules: rules.map(bySets), clock });
+        for (const [i, t] of titles.entries()) {
+          // every task shares a rare identifier: Shared_Subject matches, its order is the question
+          const task: TaskContext = {
+            taskId: i + 1,
+            projectId: 1,
+            repository: `org/r${i}`,
+            title: t,
+            description: 'Uses OTEL_SDK_DISABLED',
+            keywords: [],
+            agentId: 'a',
+          };
+          const found = byIds.register(task);
+          ordered += found.filter((d) => d.order === 'task1_first').length;
+          expect(JSON.stringify(found)).toBe(JSON.stringify(strings.register(task)));
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(ordered).toBeGreaterThan(50);
+  });
+});
+
 describe('titleHasNumber', () => {
   it('is true for every title with a version in it (/\\d\\.\\d/), whatever its letters (property)', () => {
     const told = new Map<string, boolean>();

@@ -257,6 +257,13 @@ export function titleHasNumber(ids: TextIds): boolean {
   return false;
 }
 
+/** Whether a word of the title (a token or a compound of it) passes `test`. */
+export function someTitleWord(ids: TextIds, test: (word: string) => boolean): boolean {
+  const { vocabulary, words } = ids;
+  for (let i = 0; i < ids.titleWordCount; i++) if (test(vocabulary.word(words[i]!))) return true;
+  return false;
+}
+
 /**
  * `surface` by ids: the term when it is a word of the text, else its shortest plain word starting
  * with it. A word is read only when its shape (kept per id) says it may be that word: plain,

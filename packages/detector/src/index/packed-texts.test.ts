@@ -162,6 +162,14 @@ describe('PackedTexts', () => {
         const ids = packed.ids(handle);
         expect(idsView(ids)).toEqual(view(taskText(t)));
         expect(ids.fieldEnds).toEqual(Array.from(analysis.fieldEnds));
+        // the title's tokens and words come first: the title alone has these
+        const title = taskText(task(a, undefined));
+        expect(ids.tokens.slice(0, ids.titleEnd).map((id) => ids.vocabulary.word(id))).toEqual([
+          ...title.tokens,
+        ]);
+        expect(ids.words.slice(0, ids.titleWordCount).map((id) => ids.vocabulary.word(id))).toEqual(
+          [...title.words],
+        );
         // a text made from the handle reads the same, its ids and its sets
         const text = packedText(t, packed, handle, normalizeRepository(t.repository));
         expect(idsView(textIds(text)!)).toEqual(view(taskText(t)));

@@ -162,7 +162,10 @@ export class PackedTexts implements PackedSource {
       position = reader.next();
       compound = reader.next();
     }
+    let titleWordCount = 0;
     for (let i = 0; i <= tokenCount; i++) {
+      // the title's words come first: its tokens, and compounds whose first part is one of them
+      if (i === titleEnd) titleWordCount = words.length;
       while (c < compoundCount && position <= i) {
         if (wordsListed.add(compound)) words.push(compound);
         if (++c < compoundCount) {
@@ -182,6 +185,7 @@ export class PackedTexts implements PackedSource {
       titleEnd,
       fieldEnds,
       words,
+      titleWordCount,
       terms,
       titleTermCount,
       titlePhrases,
