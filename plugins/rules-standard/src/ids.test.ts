@@ -307,6 +307,7 @@ describe('the arrays indexed by id', () => {
       titleEnd: words.length,
       fieldEnds: [words.length],
       words,
+      titleWordCount: words.length,
       terms: words,
       titleTermCount: words.length,
       titlePhrases: [],
