@@ -9,7 +9,7 @@ import {
 } from '@chorale/detector';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sharedOf, titleHasNumber, titleShareOf } from './ids.js';
+import { sharedOf, titleMayHaveVersion, titleShareOf } from './ids.js';
 import { standardRules } from './index.js';
 import { Match } from './words.js';
 
@@ -234,17 +234,17 @@ describe('a specification told by ids', () => {
   });
 });
 
-describe('titleHasNumber', () => {
+describe('titleMayHaveVersion', () => {
   it('is true for every title with a version in it (/\\d\\.\\d/), whatever its letters (property)', () => {
     const told = new Map<string, boolean>();
     /** Tells, for each known task compared (a), whether its title has a number by its ids. */
     const probe: DependencyRule = {
       name: 'Probe',
-      description: 'asks titleHasNumber',
+      description: 'asks titleMayHaveVersion',
       keywords: [],
       validate: (a) => {
         const ids = textIds(a);
-        if (ids !== undefined) told.set(String(a.task.title), titleHasNumber(ids));
+        if (ids !== undefined) told.set(String(a.task.title), titleMayHaveVersion(ids));
         return null;
       },
     };
@@ -279,7 +279,14 @@ describe('titleHasNumber', () => {
     // both answers were given (the check can fail)
     const detector = new DependencyDetector({ rules: [probe], candidates: allKnownTasks(), clock });
     told.clear();
-    for (const [i, title] of ['Bump to v1.2', 'Add a gauge', 'Spéc 2.0-rc1', 'last'].entries())
+    for (const [i, title] of [
+      'Bump to v1.2',
+      'Add a gauge',
+      'Spéc 2.0-rc1',
+      'Grid60Access 7',
+      '²1.2',
+      'last',
+    ].entries())
       detector.register({
         taskId: i + 1,
         projectId: 1,
@@ -293,6 +300,9 @@ describe('titleHasNumber', () => {
       'Bump to v1.2': true,
       'Add a gauge': false,
       'Spéc 2.0-rc1': true,
+      // numbers, but no two in a row
+      'Grid60Access 7': false,
+      '²1.2': true,
     });
   });
 });

@@ -96,28 +96,59 @@ export function listedWordsOf(
   version: number,
 ): { words: string[]; bits: number } {
   const { vocabulary } = ids;
-  const scratch = scratchOf(vocabulary);
-  scratch.forgetFreed();
-  // the lists changed: every class is found again
-  if (scratch.classesVersion !== version) {
-    scratch.classes.fill(UNKNOWN);
-    scratch.classesVersion = version;
-  }
-  const { classes } = scratch;
+  const classes = classesOf(vocabulary, version);
   const words: string[] = [];
   let bits = 0;
   for (const id of ids.words) {
-    let found = classes[id]!;
-    if (found === UNKNOWN) {
-      found = classify(vocabulary.word(id));
-      classes[id] = found;
-    }
+    const found = classAt(classes, vocabulary, id, classify);
     if (found >= 0) {
       words.push(vocabulary.word(id));
       bits |= found;
     }
   }
   return { words, bits };
+}
+
+/** The classes of the title's words (its first `titleWordCount` words) OR-ed (see `listedWordsOf`). */
+export function titleWordBits(
+  ids: TextIds,
+  classify: (word: string) => number,
+  version: number,
+): number {
+  const { vocabulary, words } = ids;
+  const classes = classesOf(vocabulary, version);
+  let bits = 0;
+  for (let i = 0; i < ids.titleWordCount; i++) {
+    const found = classAt(classes, vocabulary, words[i]!, classify);
+    if (found >= 0) bits |= found;
+  }
+  return bits;
+}
+
+/** The words' classes of the lists of `version` (all found again when the lists changed). */
+function classesOf(vocabulary: Vocabulary, version: number): Int32Array {
+  const scratch = scratchOf(vocabulary);
+  scratch.forgetFreed();
+  if (scratch.classesVersion !== version) {
+    scratch.classes.fill(UNKNOWN);
+    scratch.classesVersion = version;
+  }
+  return scratch.classes;
+}
+
+/** A word's class, found once per id. */
+function classAt(
+  classes: Int32Array,
+  vocabulary: Vocabulary,
+  id: number,
+  classify: (word: string) => number,
+): number {
+  let found = classes[id]!;
+  if (found === UNKNOWN) {
+    found = classify(vocabulary.word(id));
+    classes[id] = found;
+  }
+  return found;
 }
 
 /** A shared term of `sharedOf`: in how many of the two titles it is. */
@@ -219,16 +250,21 @@ export function plainerSurface(word: string, term: string, best: string | undefi
 
 /**
  * A word's shape, for `surfaceOf` to pass by most words without reading them: its first letter's
- * code (bits 0–15), whether it is plain (no `_` or `-`, bit 16) and its length (bits 17–30, at
- * most MAX_LENGTH).
+ * code (bits 0–15), whether it is plain (no `_` or `-`, bit 16), its length (bits 17–29, at most
+ * MAX_LENGTH), and whether it ends with a digit 0-9 (bit 30, for `titleMayHaveVersion`).
  */
 function shapeOf(word: string): number {
   const plain = word.includes('_') || word.includes('-') ? 0 : PLAIN;
-  return (Math.min(word.length, MAX_LENGTH) << 17) | plain | (word.charCodeAt(0) & 0xffff);
+  const last = word.charCodeAt(word.length - 1);
+  const digitEnd = last >= 48 && last <= 57 ? DIGIT_END : 0;
+  return (
+    digitEnd | (Math.min(word.length, MAX_LENGTH) << 17) | plain | (word.charCodeAt(0) & 0xffff)
+  );
 }
 
 const PLAIN = 1 << 16;
-const MAX_LENGTH = 0x3fff;
+const MAX_LENGTH = 0x1fff;
+const DIGIT_END = 1 << 30;
 
 /** A word's shape (see `shapeOf`), found once per id. */
 function shapeAt(shapes: Int32Array, vocabulary: Vocabulary, id: number): number {
@@ -241,26 +277,24 @@ function shapeAt(shapes: Int32Array, vocabulary: Vocabulary, id: number): number
 }
 
 /**
- * Whether a token of the title starts with a digit (0-9). A title with a version in it
- * (`/\d\.\d/`) has one: the digit after the dot starts a token (a dot separates words), so a
- * title without one has no version, and its string need not be read.
+ * Whether the title may have a version in it (`/\d\.\d/`): two tokens of it in a row, the first
+ * ending with a digit (0-9) and the second starting with one. The digits on either side of a
+ * version's dot end and start tokens (a dot separates words, and digits are split from letters),
+ * with nothing between them; a title without such tokens has no version, and its string need not
+ * be read.
  */
-export function titleHasNumber(ids: TextIds): boolean {
+export function titleMayHaveVersion(ids: TextIds): boolean {
   const { vocabulary, tokens } = ids;
   const scratch = scratchOf(vocabulary);
   scratch.forgetFreed();
   const { shapes } = scratch;
+  let previousEndsWithDigit = false;
   for (let i = 0; i < ids.titleEnd; i++) {
-    const letter = shapeAt(shapes, vocabulary, tokens[i]!) & 0xffff;
-    if (letter >= 48 && letter <= 57) return true;
+    const shape = shapeAt(shapes, vocabulary, tokens[i]!);
+    const first = shape & 0xffff;
+    if (previousEndsWithDigit && first >= 48 && first <= 57) return true;
+    previousEndsWithDigit = (shape & DIGIT_END) !== 0;
   }
-  return false;
-}
-
-/** Whether a word of the title (a token or a compound of it) passes `test`. */
-export function someTitleWord(ids: TextIds, test: (word: string) => boolean): boolean {
-  const { vocabulary, words } = ids;
-  for (let i = 0; i < ids.titleWordCount; i++) if (test(vocabulary.word(words[i]!))) return true;
   return false;
 }
 

@@ -1,7 +1,14 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import { memoize, textIds } from '@chorale/detector';
-import { someTitleWord } from './ids.js';
-import { CACHE_SIZE, Match, perText, saturating, subjectOverlap } from './words.js';
+import { memoize } from '@chorale/detector';
+import {
+  CACHE_SIZE,
+  Match,
+  perText,
+  SubstringList,
+  saturating,
+  subjectOverlap,
+  titleMayHave,
+} from './words.js';
 
 /**
  * The weighed overlap (see `subjectOverlap`) from which two tasks are taken to be about the same
@@ -31,23 +38,21 @@ const DEFINING = [
   'schema',
   'protocol',
 ];
+const DEFINING_IN_WORDS = new SubstringList(DEFINING);
 /** Repository names of specifications and proposals (`*-specification`, `specs`, `rfcs`, `enhancements`). */
 const DEFINING_REPOSITORY =
   /(?:^|[/_.-])(?:spec|specs|specification|specifications|rfcs?|proposals?|enhancements|oteps|peps?|standards?)(?:$|[/_.-])/;
 
 /**
- * Whether a task specifies: its repository is one of specifications, or its title says so. A
- * known task's title is read only when one of its title's words has a DEFINING word in it (most
- * have none; the title is a cold string among a million tasks). A title that names one has such
- * a word: the DEFINING word is a run of ASCII letters of the title, which is in one piece of it
- * (no joiner, no separator), and the piece lower-cased is a token or a compound of the title.
+ * Whether a task specifies: its repository is one of specifications, or its title says so (read
+ * only when a word of it has a DEFINING word in it: most have none, and a candidate's title is a
+ * cold string among a million tasks).
  */
-const specifies = perText((t: TaskText): boolean => {
-  if (typeof t.repository === 'string' && specifyingRepository(t.repository)) return true;
-  const ids = textIds(t);
-  if (ids !== undefined && !someTitleWord(ids, holdsDefining)) return false;
-  return titleDefines(String(t.task.title ?? ''));
-});
+const specifies = perText(
+  (t: TaskText): boolean =>
+    (typeof t.repository === 'string' && specifyingRepository(t.repository)) ||
+    (titleMayHave(t, DEFINING_IN_WORDS) && titleDefines(String(t.task.title ?? ''))),
+);
 const specifyingRepository = memoize(
   (repository) => DEFINING_REPOSITORY.test(repository.toLowerCase()),
   CACHE_SIZE,
@@ -58,9 +63,6 @@ const specifyingRepository = memoize(
  * lower-cased (the words are ASCII letters), without making that copy.
  */
 const DEFINING_ANYWHERE = new RegExp(DEFINING.join('|'), 'i');
-
-/** Whether a word has one of DEFINING in it (words are lower case), kept per word. */
-const holdsDefining = memoize((word: string) => DEFINING_ANYWHERE.test(word), CACHE_SIZE);
 
 function titleDefines(title: string): boolean {
   // a word of the title is in it as it is: most titles have none of these (no lower-cased copy)

@@ -8,8 +8,9 @@ import {
   type SharedTerm,
   sharedOf as sharedByIds,
   surfaceOf,
-  titleHasNumber,
+  titleMayHaveVersion,
   titleShareOf,
+  titleWordBits,
 } from './ids.js';
 
 /*
@@ -26,6 +27,8 @@ import {
 const LISTED_WORDS = new Map<string, number>();
 /** The listed prefixes by their first letter's code (most words start with none of them). */
 const LISTED_PREFIXES: ({ prefix: string; bits: number }[] | undefined)[] = [];
+/** The listed substrings, with the bits of their SubstringLists. */
+const LISTED_SUBSTRINGS: { substring: string; bits: number }[] = [];
 /** Changes whenever a list is made: a text looked up before is looked up again. */
 let listedVersion = 0;
 let nextBit = 0;
@@ -90,6 +93,9 @@ function classify(word: string): number {
     for (const { prefix, bits: prefixBits } of prefixes) {
       if (word.startsWith(prefix)) bits = Math.max(bits, 0) | prefixBits;
     }
+  }
+  for (const { substring, bits: substringBits } of LISTED_SUBSTRINGS) {
+    if (word.includes(substring)) bits = Math.max(bits, 0) | substringBits;
   }
   return bits;
 }
@@ -163,6 +169,34 @@ export function hasAnyPrefix(text: TaskText, list: PrefixList): boolean {
   if (list.bit !== 0) return (scan.bits & list.bit) !== 0;
   for (const word of scan.words) if (startsWithAny(word, list.prefixes)) return true;
   return false;
+}
+
+/**
+ * Lower-case strings a rule looks for inside words (`titleMayHave`): a rule that must read a
+ * text's raw string for them (a title, lower-cased) first asks whether any of its words has one.
+ */
+export class SubstringList {
+  readonly substrings: readonly string[];
+  /** Its bit in LISTED_SUBSTRINGS (0: none left). */
+  readonly bit = takeBit();
+
+  constructor(substrings: readonly string[]) {
+    this.substrings = substrings;
+    for (const substring of substrings) LISTED_SUBSTRINGS.push({ substring, bits: this.bit });
+    listedVersion++;
+  }
+}
+
+/**
+ * False when no word of the text's title has one of the substrings in it (then its title,
+ * lower-cased, has none as a run of letters: such a run is inside one word of the title, a
+ * token or a compound); true when one may. A text without ids answers for all its words.
+ */
+export function titleMayHave(text: TaskText, list: SubstringList): boolean {
+  if (list.bit === 0) return true;
+  if ((scanOf(text).bits & list.bit) === 0) return false;
+  const ids = textIds(text);
+  return ids === undefined || (titleWordBits(ids, classify, listedVersion) & list.bit) !== 0;
 }
 
 /** Phrases a rule looks for (several words next to each other, as `text.hasPhrase` finds them). */
@@ -782,12 +816,13 @@ const surfacesOf = perText((_: TaskText) => new Map<string, string>());
 const textRepositoryTerms = perText((t: TaskText) => repositoryTerms(t.repository));
 
 /**
- * The versions a title names, kept per text. A known task's title is read only when a token of
- * it is a number (most are not; a candidate's title is a cold string among a million tasks).
+ * The versions a title names, kept per text. A known task's title is read only when two tokens
+ * of it in a row may be the two sides of a version's dot (most titles have none; a candidate's
+ * title is a cold string among a million tasks).
  */
 const titleVersions = perText((t: TaskText): ReadonlySet<string> => {
   const ids = textIds(t);
-  if (ids !== undefined && !titleHasNumber(ids)) return NO_VERSIONS;
+  if (ids !== undefined && !titleMayHaveVersion(ids)) return NO_VERSIONS;
   return versionsIn(t.task.title);
 });
 
