@@ -5,10 +5,8 @@
  * (megabytes among a million tasks) and each look-up in it a cache miss.
  */
 export class IdTable {
-  #ids = new Int32Array(MIN_SLOTS);
-  #values = new Int32Array(MIN_SLOTS);
-  /** A slot is in use when its stamp is the table's. */
-  #stamps = new Int32Array(MIN_SLOTS);
+  /** Per slot, side by side: its stamp (in use when the table's), its id and its value. */
+  #slots = new Int32Array(MIN_SLOTS * SLOT);
   #stamp = 1;
   #shift = 32 - Math.log2(MIN_SLOTS);
   #size = 0;
@@ -17,7 +15,7 @@ export class IdTable {
   clear(): void {
     this.#size = 0;
     if (this.#stamp === 0x7fffffff) {
-      this.#stamps.fill(0);
+      this.#slots.fill(0);
       this.#stamp = 1;
     } else this.#stamp++;
   }
@@ -29,52 +27,50 @@ export class IdTable {
 
   /** The value of `id`, or `missing` when it is not in the table. */
   get(id: number, missing = -1): number {
-    const slot = this.#find(id);
-    return this.#stamps[slot] === this.#stamp ? this.#values[slot]! : missing;
+    const at = this.#find(id);
+    return this.#slots[at] === this.#stamp ? this.#slots[at + 2]! : missing;
   }
 
   has(id: number): boolean {
-    return this.#stamps[this.#find(id)] === this.#stamp;
+    return this.#slots[this.#find(id)] === this.#stamp;
   }
 
   /** Adds `id` with `value`; false (and nothing changed) when it was in the table. */
   add(id: number, value = 0): boolean {
-    const slot = this.#find(id);
-    if (this.#stamps[slot] === this.#stamp) return false;
-    this.#stamps[slot] = this.#stamp;
-    this.#ids[slot] = id;
-    this.#values[slot] = value;
+    const slots = this.#slots;
+    const at = this.#find(id);
+    if (slots[at] === this.#stamp) return false;
+    slots[at] = this.#stamp;
+    slots[at + 1] = id;
+    slots[at + 2] = value;
     // at most half full: a look-up probes one or two slots
-    if (++this.#size * 2 > this.#ids.length) this.#grow();
+    if (++this.#size * 2 * SLOT > slots.length) this.#grow();
     return true;
   }
 
-  /** The slot of `id`, or the empty slot where it would go. */
+  /** Where the slot of `id` is, or the empty slot where it would go. */
   #find(id: number): number {
-    const ids = this.#ids;
-    const stamps = this.#stamps;
-    const mask = ids.length - 1;
-    let slot = Math.imul(id, 0x9e3779b1) >>> this.#shift;
-    while (stamps[slot] === this.#stamp && ids[slot] !== id) slot = (slot + 1) & mask;
-    return slot;
+    const slots = this.#slots;
+    const stamp = this.#stamp;
+    const last = slots.length - SLOT;
+    let at = (Math.imul(id, 0x9e3779b1) >>> this.#shift) * SLOT;
+    while (slots[at] === stamp && slots[at + 1] !== id) at = at === last ? 0 : at + SLOT;
+    return at;
   }
 
   #grow(): void {
-    const ids = this.#ids;
-    const values = this.#values;
-    const stamps = this.#stamps;
+    const slots = this.#slots;
     const stamp = this.#stamp;
-    const slots = ids.length * 2;
-    this.#ids = new Int32Array(slots);
-    this.#values = new Int32Array(slots);
-    this.#stamps = new Int32Array(slots);
+    this.#slots = new Int32Array(slots.length * 2);
     this.#shift--;
     this.#stamp = 1;
     this.#size = 0;
-    for (let slot = 0; slot < ids.length; slot++) {
-      if (stamps[slot] === stamp) this.add(ids[slot]!, values[slot]!);
+    for (let at = 0; at < slots.length; at += SLOT) {
+      if (slots[at] === stamp) this.add(slots[at + 1]!, slots[at + 2]!);
     }
   }
 }
 
 const MIN_SLOTS = 256;
+/** Values per slot: stamp, id, value. */
+const SLOT = 3;
