@@ -60,6 +60,8 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
       '300,600',
       '--samples',
       '20',
+      '--warmup',
+      '0',
       '--reference-samples',
       '5',
       '--rules',
@@ -86,6 +88,8 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
       '200',
       '--samples',
       '10',
+      '--warmup',
+      '5',
       '--reference-samples',
       '3',
       '--rules',
@@ -102,6 +106,13 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
     await expect(failed).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('unknown option --load-with-ruels'),
+    });
+    const negative = run(process.execPath, ['--expose-gc', BENCH, '--warmup', '-1'], {
+      timeout: 30_000,
+    });
+    await expect(negative).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--warmup: -1 is not a whole number'),
     });
   });
 });

@@ -1,12 +1,14 @@
 /**
  * `pnpm bench:detector [--json] [--sizes 1000,10000,100000,1000000] [--samples 1000]
- *  [--reference-samples 200] [--seed 1] [--rules <module>] [--text-cache <texts>]
+ *  [--warmup 300] [--reference-samples 200] [--seed 1] [--rules <module>] [--text-cache <texts>]
  *  [--load-with-rules]`
  *
  * For each number N of known tasks (synthetic, see `synthetic.ts`):
  * - loads N tasks into a DependencyDetector with the standard rules (its default candidate
  *   source, the TermIndex), then measures the memory it holds (JavaScript heap and typed-array
- *   buffers, after a full GC, minus the same before, divided by N) and times `register()` of `--samples` new tasks (p50, p99);
+ *   buffers, after a full GC, minus the same before, divided by N), registers `--warmup` new
+ *   tasks untimed (the rules' code is compiled while it runs: a coordinator's detector has run
+ *   them long before), then times `register()` of `--samples` more (p50, p99);
  *   the N tasks are loaded before the rules are added (fast, but then the pairs a coordinator
  *   would have been told of are not kept); `--load-with-rules` loads them through the rules,
  *   so the memory counts the reported pairs too (a million tasks take some 20 minutes);
@@ -28,6 +30,8 @@ interface Args {
   json: boolean;
   sizes: number[];
   samples: number;
+  /** Registrations after loading that are not timed (the rules' code warms up). */
+  warmup: number;
   referenceSamples: number;
   seed: number;
   rules: string;
@@ -65,6 +69,7 @@ function parseArgs(argv: string[]): Args {
     json: false,
     sizes: [1_000, 10_000, 100_000, 1_000_000],
     samples: 1000,
+    warmup: 300,
     referenceSamples: 200,
     seed: 1,
     rules: DEFAULT_RULES.href,
@@ -78,14 +83,17 @@ function parseArgs(argv: string[]): Args {
       if (v === undefined) throw new Error(`${flag} needs a value`);
       return v;
     };
-    const count = (v: string) => {
+    const count = (v: string, least = 1) => {
       const n = Number(v.replace(/_/g, ''));
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: ${v} is not a positive integer`);
+      if (!Number.isInteger(n) || n < least) {
+        throw new Error(`${flag}: ${v} is not ${least === 1 ? 'a positive' : 'a whole'} number`);
+      }
       return n;
     };
     if (flag === '--json') args.json = true;
     else if (flag === '--sizes') args.sizes = value().split(',').map(count);
     else if (flag === '--samples') args.samples = count(value());
+    else if (flag === '--warmup') args.warmup = count(value(), 0);
     else if (flag === '--reference-samples') args.referenceSamples = count(value());
     else if (flag === '--seed') args.seed = count(value());
     else if (flag === '--rules') args.rules = pathToFileURL(value()).href;
@@ -154,7 +162,7 @@ class TimedIndex extends TermIndex {
 function measureIndexed(
   rules: RulePack | DependencyRule[],
   n: number,
-  { samples, seed, textCache: textCacheSize, loadWithRules }: Args,
+  { samples, warmup, seed, textCache: textCacheSize, loadWithRules }: Args,
 ): DetectorBenchResult['indexed'] {
   gc();
   const before = heldBytes();
@@ -174,12 +182,13 @@ function measureIndexed(
   gc();
   const bytesPerTask = (heldBytes() - before) / n;
 
+  for (let s = 0; s < warmup; s++) detector.register(syntheticTask(n + s, { seed }));
   const times = new Float64Array(samples);
   const indexTimes = new Float64Array(samples);
   let found = 0;
   const served = index.counters().candidates;
   for (let s = 0; s < samples; s++) {
-    const task = syntheticTask(n + s, { seed });
+    const task = syntheticTask(n + warmup + s, { seed });
     index.elapsed = 0;
     const start = performance.now();
     found += detector.register(task).length;
