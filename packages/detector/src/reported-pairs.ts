@@ -42,8 +42,8 @@ export interface PairHolder {
 export class ReportedPairs {
   /**
    * The blocks: a varint byte count, then that many bytes of runs (relationship, count, earlier
-   * orders). Small at first (a detector loaded before its rules keeps no pair); it grows by half
-   * when full.
+   * orders). Small at first (a detector loaded before its rules keeps no pair); it grows as
+   * `grownLength` says when full.
    */
   readonly #bytes = new BlockArena(1 << 10, Uint8Array);
   /** Scratch for a block being written (grown when a list needs more). */
