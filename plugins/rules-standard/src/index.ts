@@ -14,16 +14,30 @@ import { apiContract } from './api-contract.js';
 import { configurationDependency } from './configuration-dependency.js';
 import { databaseSchema } from './database-schema.js';
 import { securityCompliance } from './security-compliance.js';
-import { SHARED_SUBJECT_THRESHOLD, sharedSubject } from './shared-subject.js';
+import {
+  MIN_SHARED_SUBJECT_OVERLAP,
+  SHARED_SUBJECT_WORDS,
+  sharedSubject,
+  sharedSubjectThreshold,
+} from './shared-subject.js';
 
-export { type Overlap, rarity, subjectOverlap, titleCoverage } from './words.js';
+export {
+  type Overlap,
+  rareWordWeight,
+  rarity,
+  subjectGate,
+  subjectOverlap,
+  titleCoverage,
+} from './words.js';
 export {
   apiContract,
   configurationDependency,
   databaseSchema,
-  SHARED_SUBJECT_THRESHOLD,
+  MIN_SHARED_SUBJECT_OVERLAP,
+  SHARED_SUBJECT_WORDS,
   securityCompliance,
   sharedSubject,
+  sharedSubjectThreshold,
 };
 
 /**

@@ -5,8 +5,12 @@ import defaultPlugin, {
   apiContract,
   configurationDependency,
   databaseSchema,
+  MIN_SHARED_SUBJECT_OVERLAP,
+  rareWordWeight,
+  SHARED_SUBJECT_WORDS,
   securityCompliance,
   sharedSubject,
+  sharedSubjectThreshold,
   standardRules,
 } from './index.js';
 import {
@@ -247,7 +251,7 @@ describe('Shared_Subject', () => {
       t('Kernel fails to load', 'After the notebook opens.'),
       c,
     );
-    expect(one).toBeNull(); // kernel 4.9 + notebook 0.35 × 4.9 = 6.5 < 7
+    expect(one).toBeNull(); // kernel 4.9 + notebook 0.35 × 4.9 = 6.5 < 10.7 (2.2 × 4.9)
     const two = sharedSubject.validate(
       t('Notebook kernel crashes on start'),
       t('Notebook kernel fails to load'),
@@ -256,10 +260,31 @@ describe('Shared_Subject', () => {
     expect(two?.confidence).toBeGreaterThan(0.7);
   });
 
+  it('asks for as much evidence among a million known tasks as among a hundred', () => {
+    // one word in both titles that no other task has weighs more among more tasks (3.9 among
+    // a hundred, 12.9 among a million: above a fixed 7), and so does what two tasks share by chance
+    const one = [t('Kernel crashes on start'), t('Kernel fails to load')] as const;
+    const three = [t('Notebook kernel widget crashes'), t('Notebook kernel widget fails')] as const;
+    for (const size of [100, 10_000, 1_000_000]) {
+      const c = corpus(size, 2);
+      expect(sharedSubject.validate(...one, c)).toBeNull();
+      expect(sharedSubject.validate(...three, c)).not.toBeNull();
+      expect(sharedSubjectThreshold(c)).toBeCloseTo(SHARED_SUBJECT_WORDS * rareWordWeight(c), 10);
+    }
+    // among few known tasks, never below the least overlap
+    expect(sharedSubjectThreshold(corpus(10, 2))).toBe(MIN_SHARED_SUBJECT_OVERLAP);
+    expect(sharedSubjectThreshold(corpus(1_000_000, 2))).toBeCloseTo(28.4, 1);
+  });
+
   it('counts a word of either repository name for a quarter: it names the product, not the subject', () => {
     const c = corpus(300, 2);
     const inRepo = (repository: string, title: string) =>
-      taskText(taskFromText(title, { repository, description: 'The kernel restarts.' }));
+      taskText(
+        taskFromText(title, {
+          repository,
+          description: 'The kernel restarts and the session hangs.',
+        }),
+      );
     const a = 'Python crashes on start';
     const b = 'Python fails to load';
     const neutral = subjectOverlap(inRepo('acme/notebooks', a), inRepo('acme/editor', b), c);
@@ -355,11 +380,11 @@ describe('Shared_Subject', () => {
     const b = t('Fix metrics exporter retries');
     expect(sharedSubject.validate(a, b, corpus(500, 200))).toBeNull();
     // the same words, rare among the known tasks
-    expect(sharedSubject.validate(a, b, corpus(500, 200, ['metric', 'export']))).not.toBeNull();
+    expect(sharedSubject.validate(a, b, corpus(500, 200, ['metric', 'exporter']))).not.toBeNull();
   });
 
   it('is surer with more rare evidence', () => {
-    const few = sharedSubject.validate(spec, impl, corpus(200, 20));
+    const few = sharedSubject.validate(spec, impl, corpus(200, 10));
     const rare = sharedSubject.validate(spec, impl, corpus(200, 2));
     expect(rare!.confidence!).toBeGreaterThan(few!.confidence!);
   });

@@ -891,14 +891,23 @@ export function saturating(excess: number, floor: number, ceiling: number, scale
 }
 
 /**
+ * The weight (see `subjectOverlap`) of one word in both titles that no other known task has
+ * (`rarity` at df 2): the unit of the rules' thresholds. It grows with the corpus (3.7 among 83
+ * known tasks, 6.0 among 1,000, 12.9 among a million), and so does what two tasks share by
+ * chance; a threshold in this unit asks for as much evidence at any size. 2.2 for two bare texts.
+ */
+export function rareWordWeight(corpus: CorpusStats | undefined): number {
+  return rarityAmong(knownTasks(corpus), 2);
+}
+
+/**
  * The weighed overlap (see `subjectOverlap`) below which the kind rules (API, database,
- * configuration, security) do not take two tasks to be about the same thing: 0.95 × the weight
- * of one word in both titles that no other known task has (`rarity` at df 2), so one such word,
- * or several commoner ones, are enough. 3.5 among 83 known tasks, 2.1 for two bare texts.
+ * configuration, security) do not take two tasks to be about the same thing: 0.95 ×
+ * `rareWordWeight`, so one such word, or several commoner ones, are enough. 3.5 among 83 known
+ * tasks, 2.1 for two bare texts.
  */
 export function subjectGate(corpus: CorpusStats | undefined): number {
-  const n = Math.max(corpus?.size ?? 2, 2) + PRIOR_TASKS;
-  return 0.95 * Math.log(1 + (n - 2 + 0.5) / 2.5);
+  return 0.95 * rareWordWeight(corpus);
 }
 
 /** The stems of a rule's vocabulary, for `subjectOverlap`'s `exclude`. */

@@ -7,10 +7,12 @@
  * each organisation group of `--by-org` (a pair belongs to the organisation of its task `a`).
  *
  *   pnpm -s eval:detector [folder, default ../shared/eval/dev] [--min-confidence 0.7] [--by-org]
- *     [--errors]
+ *     [--errors] [--distractors 1000]
  *
  * `--errors` adds one line per wrong verdict (false positive or negative) with the detector's
- * relationship, confidence and signals.
+ * relationship, confidence and signals. `--distractors N` registers N synthetic tasks of other
+ * projects first (`@chorale/detector/synthetic`, the benchmark's): the set is then judged as a
+ * small part of a large corpus, where a word rare in the set is rarer still.
  *
  * Only labelled pairs count: a detected pair that is not in pairs.jsonl is neither right nor
  * wrong.
@@ -18,7 +20,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { DependencyDetector } from '@chorale/detector';
+import { syntheticTask } from '@chorale/detector/synthetic';
 import type { TaskContext } from '@chorale/protocol';
 import { standardRules } from '@chorale/rules-standard';
 import { referenceMatch } from './reference-rules.ts';
@@ -48,25 +52,46 @@ function lines<T>(path: string): T[] {
     });
 }
 
-const args = process.argv.slice(2);
-const minAt = args.indexOf('--min-confidence');
-const minConfidence = minAt >= 0 ? Number(args[minAt + 1]) : 0;
-if (Number.isNaN(minConfidence)) {
-  process.stderr.write('--min-confidence needs a number in 0..1\n');
+const USAGE =
+  'usage: score-detector [folder with tasks.jsonl and pairs.jsonl] [--min-confidence N] ' +
+  '[--distractors N] [--by-org] [--errors]\n';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}`);
   process.exit(2);
 }
-const byOrg = args.includes('--by-org');
-const showErrors = args.includes('--errors');
-const positional = args.filter((a, i) => !a.startsWith('--') && (minAt < 0 || i !== minAt + 1));
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const folder = positional[0] ?? join(repoRoot, '..', 'shared', 'eval', 'dev');
-for (const file of ['tasks.jsonl', 'pairs.jsonl']) {
-  if (!existsSync(join(folder, file))) {
-    process.stderr.write(
-      `no ${file} in ${folder}\nusage: score-detector [folder with tasks.jsonl and pairs.jsonl] [--min-confidence N] [--by-org]\n`,
-    );
-    process.exit(2);
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        'min-confidence': { type: 'string', default: '0' },
+        distractors: { type: 'string', default: '0' },
+        'by-org': { type: 'boolean', default: false },
+        errors: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    return fail((error as Error).message);
   }
+}
+
+const { values, positionals } = parseCommandLine();
+const minConfidence = Number(values['min-confidence']);
+if (values['min-confidence'].trim() === '' || !(minConfidence >= 0 && minConfidence <= 1)) {
+  fail('--min-confidence needs a number in 0..1');
+}
+const distractors = Number(values.distractors);
+if (!Number.isSafeInteger(distractors) || distractors < 0) {
+  fail('--distractors needs a whole number of tasks, 0 or more');
+}
+const byOrg = values['by-org'];
+const showErrors = values.errors;
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const folder = positionals[0] ?? join(repoRoot, '..', 'shared', 'eval', 'dev');
+for (const file of ['tasks.jsonl', 'pairs.jsonl']) {
+  if (!existsSync(join(folder, file))) fail(`no ${file} in ${folder}`);
 }
 
 const tasks = lines<EvalTask>(join(folder, 'tasks.jsonl'));
@@ -78,8 +103,15 @@ for (const p of pairs) {
   }
 }
 
+/** The project of `--distractors` tasks (no task of a set is in it). */
+const DISTRACTOR_PROJECT = 'chorale-eval-distractors';
+
 const pairKey = (a: string, b: string) => [a, b].sort().join(' ');
 const detector = new DependencyDetector({ rules: [standardRules()], minConfidence });
+// tasks of other projects known before the set's: the set is then a small part of a large corpus
+for (let i = 0; i < distractors; i++) {
+  detector.register({ ...syntheticTask(i), projectId: DISTRACTOR_PROJECT });
+}
 const found = new Map<string, string>();
 const details = new Map<string, { confidence: number; signals: string[] }>();
 for (const t of tasks) {
@@ -150,7 +182,7 @@ const chorale = (p: EvalPair) => found.get(pairKey(p.a, p.b));
 const out = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 out({ detector: 'reference', set: folder, ...score(pairs, reference) });
-out({ detector: 'chorale', set: folder, minConfidence, ...score(pairs, chorale) });
+out({ detector: 'chorale', set: folder, minConfidence, distractors, ...score(pairs, chorale) });
 if (byOrg) {
   const orgs = new Map<string, EvalPair[]>();
   for (const p of pairs) {
