@@ -189,6 +189,45 @@ describe('TermIndex', () => {
     );
   });
 
+  it('counts exactly while candidates() has just looked up a task, and after the index changes', () => {
+    // `candidates` keeps its task's term ids for the counts the rules ask next; a change of the
+    // index (add, remove) must not leave them in use, nor a term asked in upper case
+    const op = fc.record({
+      kind: fc.constantFrom('candidates', 'add', 'remove'),
+      task: fc.nat(),
+    });
+    fc.assert(
+      fc.property(corpus, fc.array(op, { minLength: 1, maxLength: 20 }), (specs, ops) => {
+        const index = new TermIndex({ maxPostings: 3 });
+        const tasks = specs.map((s, i) => known(i, s.repository, s.words.join(' ')));
+        const alive = new Map<string, KnownTask>();
+        const check = () => {
+          const counts = new Map<string, number>();
+          for (const t of alive.values()) {
+            for (const term of countedTerms(t.text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+          }
+          for (const term of new Set([...counts.keys(), ...words.map((w) => w.toLowerCase())])) {
+            const count = counts.get(term) ?? 0;
+            expect(index.stats().documentFrequency(term)).toBe(count);
+            expect(index.stats().documentFrequency(term.toUpperCase())).toBe(count);
+          }
+        };
+        for (const { kind, task } of ops) {
+          const t = tasks[task % tasks.length]!;
+          if (kind === 'candidates') index.candidates(t);
+          else if (kind === 'add') {
+            index.add(t);
+            alive.set(t.key, t);
+          } else {
+            index.remove(t);
+            alive.delete(t.key);
+          }
+          check();
+        }
+      }),
+    );
+  });
+
   it('finds every pair the full scan reports when the two tasks share a term, while no term is capped', () => {
     // A rule that needs a shared term: it reports two tasks that have one in common.
     const sharedTerm: DependencyRule = {

@@ -121,6 +121,13 @@ export class TermIndex implements CandidateSource {
   #lastIds = new Int32Array(64);
   #idsOf: readonly string[] | undefined;
   #idsVersion = -1;
+  /**
+   * The same ids by term, for `documentFrequency` while the index is unchanged: the rules ask the
+   * counts of the terms two tasks share, which are the new task's, just looked up. This small
+   * map of them is in the CPU cache; the term map of a million tasks is not. A new map each time
+   * (see `PackedTexts#recentIds`).
+   */
+  #recentIds = new Map<string, number>();
   /** The task `candidates` last looked up, and its slot then (likewise reused by `add`). */
   #ownOf: KnownTask | undefined;
   #own: number | undefined;
@@ -155,8 +162,20 @@ export class TermIndex implements CandidateSource {
 
   /** In how many known tasks the term (lower-cased) appears. */
   documentFrequency(term: string): number {
-    const id = this.#idOf(term);
+    const id = this.#recentIdOf(term) ?? this.#idOf(term);
     return id === undefined ? 0 : this.#term[id * TERM_FIELDS + DF]!;
+  }
+
+  /**
+   * The id of `term` when it is one of the terms `candidates` last looked up, the index is
+   * unchanged since, and it is kept lower-case (what `#idOf` then finds); else undefined.
+   */
+  #recentIdOf(term: string): number | undefined {
+    if (this.#idsVersion !== this.#version) return undefined;
+    const id = this.#recentIds.get(term);
+    return id !== undefined && (this.#term[id * TERM_FIELDS + FLAGS]! & LOWER_CASE) !== 0
+      ? id
+      : undefined;
   }
 
   /** Whether a term has been on more than `maxPostings` tasks (and brings no candidates). */
@@ -300,11 +319,14 @@ export class TermIndex implements CandidateSource {
     if (this.#lastIds.length < terms.length) this.#lastIds = new Int32Array(terms.length * 2);
     this.#idsOf = terms;
     this.#idsVersion = this.#version;
+    const recent = new Map<string, number>();
+    this.#recentIds = recent;
     const term = this.#term;
     for (let i = 0; i < terms.length; i++) {
       const id = this.#termIds.get(terms[i]!);
       this.#lastIds[i] = id ?? -1;
       if (id === undefined) continue;
+      recent.set(terms[i]!, id);
       const at = id * TERM_FIELDS;
       if (term[at + POST_LENGTH] === 0 || term[at + SEEN] === pass) continue;
       term[at + SEEN] = pass;
