@@ -1,4 +1,5 @@
 import type { CorpusStats, TaskText } from '@chorale/core';
+import type { TextIds } from './text-ids.js';
 
 /**
  * The counted terms of a task: its analysed terms and its identifiers, each once. What the
@@ -14,6 +15,19 @@ export function countedTerms(text: TaskText): Set<string> {
 export function forEachCounted(text: TaskText, visit: (term: string) => void): void {
   for (const term of text.terms) visit(term);
   for (const identifier of text.identifiers) if (!text.terms.has(identifier)) visit(identifier);
+}
+
+/**
+ * The ids of `forEachCounted`'s terms, in its order, read from the text's ids (`textIds`): its
+ * term ids, then its identifiers that are not one of them (a string has one id, so an
+ * identifier that is a term has that term's id).
+ */
+export function countedIds(ids: TextIds): number[] {
+  const counted = [...ids.terms];
+  for (const identifier of ids.identifiers) {
+    if (!ids.terms.includes(identifier)) counted.push(identifier);
+  }
+  return counted;
 }
 
 /**

@@ -230,7 +230,9 @@ describe('a specification told by ids', () => {
       }),
       { numRuns: 200 },
     );
-    expect(ordered).toBeGreaterThan(50);
+    // enough pairs were put in order for the property to say something: 48-81 over 200 random
+    // runs (50 here failed about one run in thirty)
+    expect(ordered).toBeGreaterThan(20);
   });
 });
 

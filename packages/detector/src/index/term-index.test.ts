@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countedTerms } from '../corpus.js';
 import { normalizeRepository, referencesOf } from '../cross-reference.js';
-import { allKnownTasks, DependencyDetector, type KnownTask } from '../detector.js';
+import {
+  allKnownTasks,
+  type CandidateSource,
+  DependencyDetector,
+  type KnownTask,
+} from '../detector.js';
 import { taskKey } from '../evaluate.js';
 import { analyse, taskText } from '../text.js';
 import { BlockArena } from './block-arena.js';
@@ -259,6 +264,45 @@ describe('TermIndex', () => {
         );
         expect(indexed).toEqual(scan);
       }),
+    );
+  });
+
+  it('finds the same pairs as the full scan through releases and claims again (terms found by word ids)', () => {
+    // releases free words and terms, whose ids are then another word's or term's: a term found by
+    // a word id of the text must be that word's, or a pair goes missing
+    const sharedTerm: DependencyRule = {
+      name: 'Shared',
+      description: 'share a term',
+      keywords: [],
+      validate: (a, b) => ([...a.terms].some((t) => b.terms.has(t)) ? { reason: 'shared' } : null),
+    };
+    const step = fc.record({
+      release: fc.boolean(),
+      task: fc.nat({ max: 11 }),
+      repository: fc.constantFrom('org/a', 'org/b', 'org/c'),
+      words: fc.uniqueArray(fc.constantFrom(...words, 'epsilon', 'zeta_eta', 'ThetaIota'), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const run = (candidates: CandidateSource) => {
+          const detector = new DependencyDetector({ rules: [sharedTerm], candidates });
+          return steps.map((s) => {
+            const task = known(s.task, s.repository, s.words.join(' ')).task;
+            if (s.release) return String(detector.release(task));
+            return detector
+              .register(task)
+              .map((d) => `${d.task1.taskId}-${d.task2.taskId}`)
+              .sort() // the index gives the best-scored first, the scan the earliest
+              .join(' ');
+          });
+        };
+        const index = new TermIndex({ maxPostings: 100, maxCandidates: 100 });
+        expect(run(index)).toEqual(run(allKnownTasks()));
+      }),
+      { numRuns: 300 },
     );
   });
 

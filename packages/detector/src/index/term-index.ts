@@ -1,14 +1,19 @@
-import type { CorpusStats, DependencyRule } from '@chorale/core';
+import type { CorpusStats, DependencyRule, TaskText } from '@chorale/core';
+import { countedIds } from '../corpus.js';
 import type { CandidateSource, KnownTask } from '../detector.js';
+import { textIds } from '../text.js';
 import { BlockArena, ensureLength } from './block-arena.js';
 import { positiveInteger } from './errors.js';
 import { indexTerms, isReferenceTerm } from './terms.js';
+import type { Vocabulary } from './vocabulary.js';
 
 export const DEFAULT_MAX_POSTINGS = 1024;
 export const DEFAULT_MAX_CANDIDATES = 32;
 
 /** Added to the weight of a reference term, so a task that cites another always ranks first. */
 const REFERENCE_BOOST = 1000;
+
+const NO_WORDS: readonly number[] = [];
 
 // The fields of a term's record in `TermIndex.#term`.
 /** How many known tasks have the term (exact, common terms included). */
@@ -113,6 +118,23 @@ export class TermIndex implements CandidateSource {
   /** The last task whose terms were listed (candidates() then add() for the same task). */
   #lastTask: KnownTask | undefined;
   #lastTerms: string[] = [];
+  /** The word ids of its first terms (`countedIds`) in `#vocabulary`, when its text has ids. */
+  #lastWords: readonly number[] = [];
+
+  /**
+   * The vocabulary of the known tasks' texts (`textIds`; the first one seen), and the index's
+   * term id + 1 of each of its word ids (0: not known): a registration's words have ids already
+   * (its text was packed), so its terms are found by them, not looked up again in the term map
+   * of every known task (most often a few cache misses each). A text of another vocabulary, or
+   * without ids, is looked up by its strings.
+   *
+   * An entry goes when its term goes (`#unpost`, while the word is still in the vocabulary: the
+   * detector removes a task from the index before it frees the task's words). While the term
+   * stays, some known task has it, and its text keeps the word, so the word's id is not freed
+   * (nor made another word's) under the entry.
+   */
+  #vocabulary: Vocabulary | undefined;
+  #termOfWord = new Uint32Array(0);
   /**
    * The ids `candidates` found for the terms `#idsOf` (-1: unknown term), for `add` to reuse
    * while the index is unchanged (`#idsVersion`): the term map is large, and each look-up after
@@ -229,8 +251,8 @@ export class TermIndex implements CandidateSource {
     let ids = this.#ids;
     let count = 0;
     for (let i = 0; i < terms.length; i++) {
-      const found = known ? this.#lastIds[i]! : -1;
-      const id = found >= 0 ? found : this.#intern(terms[i]!);
+      const found = known ? this.#lastIds[i]! : (this.#lookUp(terms, i) ?? -1);
+      const id = found >= 0 ? found : this.#intern(terms[i]!, i);
       const seen = id * TERM_FIELDS + SEEN;
       if (this.#term[seen] === pass) continue;
       this.#term[seen] = pass;
@@ -323,7 +345,7 @@ export class TermIndex implements CandidateSource {
     this.#recentIds = recent;
     const term = this.#term;
     for (let i = 0; i < terms.length; i++) {
-      const id = this.#termIds.get(terms[i]!);
+      const id = this.#lookUp(terms, i);
       this.#lastIds[i] = id ?? -1;
       if (id === undefined) continue;
       recent.set(terms[i]!, id);
@@ -361,8 +383,33 @@ export class TermIndex implements CandidateSource {
   #termsOf(task: KnownTask): string[] {
     if (this.#lastTask === task) return this.#lastTerms;
     this.#lastTerms = indexTerms(task, this.#rules?.(), []);
+    this.#lastWords = this.#wordsOf(task.text);
     this.#lastTask = task;
     return this.#lastTerms;
+  }
+
+  /** The word ids of the text's counted terms (see `#termOfWord`); none for another vocabulary. */
+  #wordsOf(text: TaskText): readonly number[] {
+    const ids = textIds(text);
+    if (ids === undefined) return NO_WORDS;
+    this.#vocabulary ??= ids.vocabulary;
+    if (ids.vocabulary !== this.#vocabulary) return NO_WORDS;
+    if (this.#termOfWord.length < this.#vocabulary.capacity) {
+      this.#termOfWord = ensureLength(this.#termOfWord, this.#vocabulary.capacity);
+    }
+    return countedIds(ids);
+  }
+
+  /** The term id of the `i`th term listed (`#lastTerms`), by its word id when known. */
+  #lookUp(terms: readonly string[], i: number): number | undefined {
+    const word = i < this.#lastWords.length ? this.#lastWords[i]! : -1;
+    if (word >= 0) {
+      const known = this.#termOfWord[word]!;
+      if (known > 0) return known - 1;
+    }
+    const id = this.#termIds.get(terms[i]!);
+    if (id !== undefined && word >= 0) this.#termOfWord[word] = id + 1;
+    return id;
   }
 
   /**
@@ -395,7 +442,8 @@ export class TermIndex implements CandidateSource {
     return best;
   }
 
-  #intern(term: string): number {
+  /** The id of `term` (the `i`th listed, see `#lookUp`), made when it is new. */
+  #intern(term: string, i: number): number {
     let id = this.#termIds.get(term);
     if (id !== undefined) return id;
     id = this.#freeTermIds.pop() ?? this.#termNames.length;
@@ -405,6 +453,8 @@ export class TermIndex implements CandidateSource {
       (isReferenceTerm(term) ? REFERENCE : 0) | (term === term.toLowerCase() ? LOWER_CASE : 0);
     this.#termIds.set(term, id);
     this.#termNames[id] = term;
+    const word = i < this.#lastWords.length ? this.#lastWords[i]! : -1;
+    if (word >= 0) this.#termOfWord[word] = id + 1;
     return id;
   }
 
@@ -462,9 +512,13 @@ export class TermIndex implements CandidateSource {
       term[at + POST_SIZE] = 0;
       term[at + POST_LENGTH] = 0;
       term[at + FLAGS] = 0;
-      this.#termIds.delete(this.#termNames[id]!);
+      const name = this.#termNames[id]!;
+      this.#termIds.delete(name);
       this.#termNames[id] = undefined;
       this.#freeTermIds.push(id);
+      // its word, if the vocabulary still has it, no longer names this id
+      const word = this.#vocabulary?.id(name);
+      if (word !== undefined && this.#termOfWord[word] === id + 1) this.#termOfWord[word] = 0;
     }
   }
 
