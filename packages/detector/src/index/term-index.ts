@@ -251,8 +251,8 @@ export class TermIndex implements CandidateSource {
     let ids = this.#ids;
     let count = 0;
     for (let i = 0; i < terms.length; i++) {
-      const found = known ? this.#lastIds[i]! : (this.#lookUp(terms, i) ?? -1);
-      const id = found >= 0 ? found : this.#intern(terms[i]!, i);
+      const found = known ? this.#lastIds[i]! : (this.#lookUp(i) ?? -1);
+      const id = found >= 0 ? found : this.#intern(i);
       const seen = id * TERM_FIELDS + SEEN;
       if (this.#term[seen] === pass) continue;
       this.#term[seen] = pass;
@@ -345,7 +345,7 @@ export class TermIndex implements CandidateSource {
     this.#recentIds = recent;
     const term = this.#term;
     for (let i = 0; i < terms.length; i++) {
-      const id = this.#lookUp(terms, i);
+      const id = this.#lookUp(i);
       this.#lastIds[i] = id ?? -1;
       if (id === undefined) continue;
       recent.set(terms[i]!, id);
@@ -400,14 +400,14 @@ export class TermIndex implements CandidateSource {
     return countedIds(ids);
   }
 
-  /** The term id of the `i`th term listed (`#lastTerms`), by its word id when known. */
-  #lookUp(terms: readonly string[], i: number): number | undefined {
+  /** The id of the `i`th term of the last task listed (`#lastTerms`), by its word id when known. */
+  #lookUp(i: number): number | undefined {
     const word = i < this.#lastWords.length ? this.#lastWords[i]! : -1;
     if (word >= 0) {
       const known = this.#termOfWord[word]!;
       if (known > 0) return known - 1;
     }
-    const id = this.#termIds.get(terms[i]!);
+    const id = this.#termIds.get(this.#lastTerms[i]!);
     if (id !== undefined && word >= 0) this.#termOfWord[word] = id + 1;
     return id;
   }
@@ -442,8 +442,9 @@ export class TermIndex implements CandidateSource {
     return best;
   }
 
-  /** The id of `term` (the `i`th listed, see `#lookUp`), made when it is new. */
-  #intern(term: string, i: number): number {
+  /** The id of the `i`th term of the last task listed (see `#lookUp`), made when it is new. */
+  #intern(i: number): number {
+    const term = this.#lastTerms[i]!;
     let id = this.#termIds.get(term);
     if (id !== undefined) return id;
     id = this.#freeTermIds.pop() ?? this.#termNames.length;
