@@ -13,12 +13,15 @@ import { IdTable, type TextIds, textIds, type Vocabulary } from '@chorale/detect
 /** Arrays indexed by the ids of one vocabulary, reused from call to call. */
 class Scratch {
   readonly vocabulary: Vocabulary;
-  /** Each word id's class (`listedWordsOf`), found in the lists of `classesVersion`, ... */
-  classes = new Int32Array(0);
+  /**
+   * Two facts per word id, side by side (`facts[CLASS + 2 * id]`, `facts[SHAPE + 2 * id]`): its
+   * class (`listedWordsOf`), found in the lists of `classesVersion`, and its shape (`shapeOf`),
+   * each UNKNOWN until first needed. A candidate's rare words are far apart among a million:
+   * reading a word's class brings its shape into the CPU cache with it.
+   */
+  facts = new Int32Array(0);
   classesVersion = -1;
-  /** ... and its shape (`shapeOf`, for `surfaceOf`), UNKNOWN until first needed ... */
-  shapes = new Int32Array(0);
-  /** ... both forgotten for the ids freed since the vocabulary's `freed` was this. */
+  /** Both forgotten for the ids freed since the vocabulary's `freed` was this. */
   freedSeen = 0;
 
   constructor(vocabulary: Vocabulary) {
@@ -26,34 +29,38 @@ class Scratch {
   }
 
   /**
-   * The facts kept per id (`classes`, `shapes`) made as long as the vocabulary, and forgotten for
-   * the ids it freed since last asked (each may be another word's now); all of them when it no
-   * longer knows which.
+   * The facts made as long as the vocabulary, and forgotten for the ids it freed since last asked
+   * (each may be another word's now); all of them when it no longer knows which.
    */
   forgetFreed(): void {
     const { vocabulary } = this;
     if (this.freedSeen !== vocabulary.freed) {
       const freed = vocabulary.freedSince(this.freedSeen);
-      if (freed === undefined) {
-        this.classes.fill(UNKNOWN);
-        this.shapes.fill(UNKNOWN);
-      } else {
+      if (freed === undefined) this.facts.fill(UNKNOWN);
+      else {
         for (const id of freed) {
-          if (id < this.classes.length) this.classes[id] = UNKNOWN;
-          if (id < this.shapes.length) this.shapes[id] = UNKNOWN;
+          if (2 * id < this.facts.length) this.facts.fill(UNKNOWN, 2 * id, 2 * id + 2);
         }
       }
       this.freedSeen = vocabulary.freed;
     }
-    const capacity = vocabulary.capacity;
-    if (this.classes.length < capacity) this.classes = unknowns(this.classes, capacity);
-    if (this.shapes.length < capacity) this.shapes = unknowns(this.shapes, capacity);
+    const length = 2 * vocabulary.capacity;
+    if (this.facts.length < length) this.facts = unknowns(this.facts, length);
+  }
+
+  /** Forgets every word's class (the lists changed). */
+  forgetClasses(): void {
+    for (let at = CLASS; at < this.facts.length; at += 2) this.facts[at] = UNKNOWN;
   }
 }
 
-/** `facts` as long as the vocabulary's `capacity`, the new ones UNKNOWN. */
-function unknowns(facts: Int32Array<ArrayBuffer>, capacity: number): Int32Array<ArrayBuffer> {
-  const longer = new Int32Array(Math.max(capacity, 1024)).fill(UNKNOWN);
+/** Where a word's class and shape are, from `2 * id` in `Scratch.facts`. */
+const CLASS = 0;
+const SHAPE = 1;
+
+/** `facts` at least `length` long, the new ones UNKNOWN. */
+function unknowns(facts: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const longer = new Int32Array(Math.max(length, 2048)).fill(UNKNOWN);
   longer.set(facts);
   return longer;
 }
@@ -97,11 +104,11 @@ export function listedWordsOf(
   version: number,
 ): { words: string[]; bits: number } {
   const { vocabulary } = ids;
-  const classes = classesOf(vocabulary, version);
+  const facts = classesOf(vocabulary, version);
   const words: string[] = [];
   let bits = 0;
   for (const id of ids.words) {
-    const found = classAt(classes, vocabulary, id, classify);
+    const found = classAt(facts, vocabulary, id, classify);
     if (found >= 0) {
       words.push(vocabulary.word(id));
       bits |= found;
@@ -117,37 +124,37 @@ export function titleWordBits(
   version: number,
 ): number {
   const { vocabulary, words } = ids;
-  const classes = classesOf(vocabulary, version);
+  const facts = classesOf(vocabulary, version);
   let bits = 0;
   for (let i = 0; i < ids.titleWordCount; i++) {
-    const found = classAt(classes, vocabulary, words[i]!, classify);
+    const found = classAt(facts, vocabulary, words[i]!, classify);
     if (found >= 0) bits |= found;
   }
   return bits;
 }
 
-/** The words' classes of the lists of `version` (all found again when the lists changed). */
+/** The words' facts, their classes of the lists of `version` (all found again when the lists changed). */
 function classesOf(vocabulary: Vocabulary, version: number): Int32Array {
   const scratch = scratchOf(vocabulary);
   scratch.forgetFreed();
   if (scratch.classesVersion !== version) {
-    scratch.classes.fill(UNKNOWN);
+    scratch.forgetClasses();
     scratch.classesVersion = version;
   }
-  return scratch.classes;
+  return scratch.facts;
 }
 
 /** A word's class, found once per id. */
 function classAt(
-  classes: Int32Array,
+  facts: Int32Array,
   vocabulary: Vocabulary,
   id: number,
   classify: (word: string) => number,
 ): number {
-  let found = classes[id]!;
+  let found = facts[CLASS + 2 * id]!;
   if (found === UNKNOWN) {
     found = classify(vocabulary.word(id));
-    classes[id] = found;
+    facts[CLASS + 2 * id] = found;
   }
   return found;
 }
@@ -268,11 +275,11 @@ const MAX_LENGTH = 0x1fff;
 const DIGIT_END = 1 << 30;
 
 /** A word's shape (see `shapeOf`), found once per id. */
-function shapeAt(shapes: Int32Array, vocabulary: Vocabulary, id: number): number {
-  let shape = shapes[id]!;
+function shapeAt(facts: Int32Array, vocabulary: Vocabulary, id: number): number {
+  let shape = facts[SHAPE + 2 * id]!;
   if (shape === UNKNOWN) {
     shape = shapeOf(vocabulary.word(id));
-    shapes[id] = shape;
+    facts[SHAPE + 2 * id] = shape;
   }
   return shape;
 }
@@ -288,10 +295,10 @@ export function titleMayHaveVersion(ids: TextIds): boolean {
   const { vocabulary, tokens } = ids;
   const scratch = scratchOf(vocabulary);
   scratch.forgetFreed();
-  const { shapes } = scratch;
+  const { facts } = scratch;
   let previousEndsWithDigit = false;
   for (let i = 0; i < ids.titleEnd; i++) {
-    const shape = shapeAt(shapes, vocabulary, tokens[i]!);
+    const shape = shapeAt(facts, vocabulary, tokens[i]!);
     const first = shape & 0xffff;
     if (previousEndsWithDigit && first >= 48 && first <= 57) return true;
     previousEndsWithDigit = (shape & DIGIT_END) !== 0;
@@ -320,10 +327,10 @@ export function surfaceOf(
   }
   const scratch = scratchOf(vocabulary);
   scratch.forgetFreed();
-  const { shapes } = scratch;
+  const { facts } = scratch;
   const letter = term.charCodeAt(0);
   for (const id of ids.words) {
-    const shape = shapeAt(shapes, vocabulary, id);
+    const shape = shapeAt(facts, vocabulary, id);
     if ((shape & 0xffff) !== letter || (shape & PLAIN) === 0) continue;
     const length = shape >>> 17;
     if (length < term.length || (best !== undefined && length >= best.length)) continue;
