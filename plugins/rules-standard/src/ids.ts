@@ -4,13 +4,13 @@ import { IdTable, type TextIds, textIds, type Vocabulary } from '@chorale/detect
 /**
  * The rules' reading of texts through their ids (`textIds`): the detector hands rules the texts
  * of its known tasks with ids of one vocabulary, so what two texts share is found with small
- * tables of ids (`IdTable`), facts about a word are kept in arrays indexed by its id, and a
+ * tables of ids (`IdTable`), facts about a word are kept by its id (`Scratch.facts`), and a
  * candidate's sets of strings are never made. Each function here gives
  * exactly what the same reading of the TaskText's sets gives (`words.ts` does that for any
  * other text); the tests compare the two.
  */
 
-/** Arrays indexed by the ids of one vocabulary, reused from call to call. */
+/** What the rules keep by the ids of one vocabulary, reused from call to call. */
 class Scratch {
   readonly vocabulary: Vocabulary;
   /**
