@@ -71,12 +71,14 @@ function unknowns(facts: Int32Array<ArrayBuffer>, length: number): Int32Array<Ar
  */
 const scratches = new WeakMap<Vocabulary, Scratch>();
 
+/** The vocabulary's scratch, its facts as long as the vocabulary and none of a freed id. */
 function scratchOf(vocabulary: Vocabulary): Scratch {
   let scratch = scratches.get(vocabulary);
   if (scratch === undefined) {
     scratch = new Scratch(vocabulary);
     scratches.set(vocabulary, scratch);
   }
+  scratch.forgetFreed();
   return scratch;
 }
 
@@ -136,7 +138,6 @@ export function titleWordBits(
 /** The words' facts, their classes of the lists of `version` (all found again when the lists changed). */
 function classesOf(vocabulary: Vocabulary, version: number): Int32Array {
   const scratch = scratchOf(vocabulary);
-  scratch.forgetFreed();
   if (scratch.classesVersion !== version) {
     scratch.forgetClasses();
     scratch.classesVersion = version;
@@ -293,9 +294,7 @@ function shapeAt(facts: Int32Array, vocabulary: Vocabulary, id: number): number 
  */
 export function titleMayHaveVersion(ids: TextIds): boolean {
   const { vocabulary, tokens } = ids;
-  const scratch = scratchOf(vocabulary);
-  scratch.forgetFreed();
-  const { facts } = scratch;
+  const { facts } = scratchOf(vocabulary);
   let previousEndsWithDigit = false;
   for (let i = 0; i < ids.titleEnd; i++) {
     const shape = shapeAt(facts, vocabulary, tokens[i]!);
@@ -325,9 +324,7 @@ export function surfaceOf(
     for (const id of ids.words) best = plainerSurface(vocabulary.word(id), term, best);
     return best ?? term;
   }
-  const scratch = scratchOf(vocabulary);
-  scratch.forgetFreed();
-  const { facts } = scratch;
+  const { facts } = scratchOf(vocabulary);
   const letter = term.charCodeAt(0);
   for (const id of ids.words) {
     const shape = shapeAt(facts, vocabulary, id);

@@ -176,12 +176,10 @@ export function hasAnyPrefix(text: TaskText, list: PrefixList): boolean {
  * text's raw string for them (a title, lower-cased) first asks whether any of its words has one.
  */
 export class SubstringList {
-  readonly substrings: readonly string[];
   /** Its bit in LISTED_SUBSTRINGS (0: none left). */
   readonly bit = takeBit();
 
   constructor(substrings: readonly string[]) {
-    this.substrings = substrings;
     for (const substring of substrings) LISTED_SUBSTRINGS.push({ substring, bits: this.bit });
     listedVersion++;
   }

@@ -176,7 +176,7 @@ class Words {
 export interface SyntheticOptions {
   seed?: number;
   /** Project id of every task (default 1). */
-  projectId?: number;
+  projectId?: TaskContext['projectId'];
 }
 
 /** The 1,000 repositories: `eco<e>/<kind>-<r>`. */

@@ -233,14 +233,15 @@ describe('TermIndex', () => {
     );
   });
 
+  /** A rule that needs a shared term: it reports two tasks that have one in common. */
+  const sharedTerm: DependencyRule = {
+    name: 'Shared',
+    description: 'share a term',
+    keywords: [],
+    validate: (a, b) => ([...a.terms].some((t) => b.terms.has(t)) ? { reason: 'shared' } : null),
+  };
+
   it('finds every pair the full scan reports when the two tasks share a term, while no term is capped', () => {
-    // A rule that needs a shared term: it reports two tasks that have one in common.
-    const sharedTerm: DependencyRule = {
-      name: 'Shared',
-      description: 'share a term',
-      keywords: [],
-      validate: (a, b) => ([...a.terms].some((t) => b.terms.has(t)) ? { reason: 'shared' } : null),
-    };
     fc.assert(
       fc.property(corpus, (specs) => {
         const pairs = (detector: DependencyDetector) => {
@@ -270,12 +271,6 @@ describe('TermIndex', () => {
   it('finds the same pairs as the full scan through releases and claims again (terms found by word ids)', () => {
     // releases free words and terms, whose ids are then another word's or term's: a term found by
     // a word id of the text must be that word's, or a pair goes missing
-    const sharedTerm: DependencyRule = {
-      name: 'Shared',
-      description: 'share a term',
-      keywords: [],
-      validate: (a, b) => ([...a.terms].some((t) => b.terms.has(t)) ? { reason: 'shared' } : null),
-    };
     const step = fc.record({
       release: fc.boolean(),
       task: fc.nat({ max: 11 }),

@@ -110,7 +110,7 @@ const pairKey = (a: string, b: string) => [a, b].sort().join(' ');
 const detector = new DependencyDetector({ rules: [standardRules()], minConfidence });
 // tasks of other projects known before the set's: the set is then a small part of a large corpus
 for (let i = 0; i < distractors; i++) {
-  detector.register({ ...syntheticTask(i), projectId: DISTRACTOR_PROJECT });
+  detector.register(syntheticTask(i, { projectId: DISTRACTOR_PROJECT }));
 }
 const found = new Map<string, string>();
 const details = new Map<string, { confidence: number; signals: string[] }>();
