@@ -183,13 +183,41 @@ export interface Shared {
 const otherTerms = new IdTable();
 /** ... and its identifiers. */
 const otherIdentifiers = new IdTable();
+/**
+ * Whose terms and identifiers the tables hold: a text's `terms` and `identifiers` arrays (made
+ * for each TextIds, never changed). The new task of a registration is one side of each of its
+ * pairs: its tables are filled once, not for every pair. The arrays, not the TextIds: they keep
+ * no vocabulary alive.
+ */
+let heldTerms: readonly number[] | undefined;
+let heldIdentifiers: readonly number[] | undefined;
+
+/** `otherTerms` holding the terms of `ids`. */
+function holdTerms(ids: TextIds): IdTable {
+  const { terms, titleTermCount } = ids;
+  if (heldTerms !== terms) {
+    otherTerms.clear();
+    for (let i = 0; i < terms.length; i++) otherTerms.add(terms[i]!, i < titleTermCount ? 1 : 0);
+    heldTerms = terms;
+  }
+  return otherTerms;
+}
+
+/** `otherIdentifiers` holding the identifiers of `ids`. */
+function holdIdentifiers(ids: TextIds): IdTable {
+  const { identifiers } = ids;
+  if (heldIdentifiers !== identifiers) {
+    otherIdentifiers.clear();
+    for (const id of identifiers) otherIdentifiers.add(id);
+    heldIdentifiers = identifiers;
+  }
+  return otherIdentifiers;
+}
 
 /** The terms, title phrases and identifiers both texts have, by id. */
 export function sharedOf(a: TextIds, b: TextIds): Shared {
   const { vocabulary } = a;
-  otherTerms.clear();
-  const bTerms = b.terms;
-  for (let i = 0; i < bTerms.length; i++) otherTerms.add(bTerms[i]!, i < b.titleTermCount ? 1 : 0);
+  const otherTerms = holdTerms(b);
   const terms: SharedTerm[] = [];
   const aTerms = a.terms;
   for (let i = 0; i < aTerms.length; i++) {
@@ -199,8 +227,7 @@ export function sharedOf(a: TextIds, b: TextIds): Shared {
     const inTitles = (i < a.titleTermCount ? 1 : 0) + inTitle;
     terms.push({ term: vocabulary.word(id), inTitles, rarity: undefined, id });
   }
-  otherIdentifiers.clear();
-  for (const id of b.identifiers) otherIdentifiers.add(id);
+  const otherIdentifiers = holdIdentifiers(b);
   const identifiers: string[] = [];
   for (const id of a.identifiers)
     if (otherIdentifiers.has(id)) identifiers.push(vocabulary.word(id));
@@ -229,8 +256,7 @@ export function titleShareOf(
   weigh: (term: string) => number,
 ): number {
   const { vocabulary } = own;
-  otherTerms.clear();
-  for (const id of other.terms) otherTerms.add(id);
+  const otherTerms = holdTerms(other);
   let total = 0;
   let shared = 0;
   for (let i = 0; i < own.titleTermCount; i++) {

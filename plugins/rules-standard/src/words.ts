@@ -306,8 +306,24 @@ function knownTasks(corpus: CorpusStats | undefined): number {
 /** `rarity` of a term in `frequency` of `n` tasks (`knownTasks`). */
 function rarityAmong(n: number, frequency: number | undefined): number {
   const df = Math.max(frequency ?? 2, 2);
-  return Math.log(1 + Math.max(0, n - df + 0.5) / (df + 0.5));
+  const kept = (df | 0) === df && df < KEPT_RARITIES;
+  if (kept && keptRarityN[df] === n) return keptRarity[df]!;
+  const value = Math.log(1 + Math.max(0, n - df + 0.5) / (df + 0.5));
+  if (kept) {
+    keptRarityN[df] = n;
+    keptRarity[df] = value;
+  }
+  return value;
 }
+
+/**
+ * The rarities last worked out, by document frequency (below KEPT_RARITIES), with the N they
+ * were worked out for: the rules of a registration weigh hundreds of terms with one N (a
+ * logarithm each), most of them in a few tasks.
+ */
+const KEPT_RARITIES = 1024;
+const keptRarityN = new Float64Array(KEPT_RARITIES).fill(-1);
+const keptRarity = new Float64Array(KEPT_RARITIES);
 
 /** How much a shared term counts by where it is: in both titles, in one title, in neither. */
 export const FIELD_WEIGHT = { bothTitles: 1, oneTitle: 0.6, descriptions: 0.35 } as const;
@@ -780,7 +796,12 @@ function sharedBetween(a: TaskText, b: TaskText): Shared {
 }
 
 /** One name for an identifier however it is written (`rules_nodejs`, `rules-nodejs`: `rulesnodejs`). */
-const identifierName = memoize((id: string) => id.replace(/[_-]+/g, ''), CACHE_SIZE);
+function identifierName(id: string): string {
+  // most identifiers have neither (`AddLink`): no memo's map to look them up in
+  return id.includes('_') || id.includes('-') ? joinedName(id) : id;
+}
+
+const joinedName = memoize((id: string) => id.replace(/[_-]+/g, ''), CACHE_SIZE);
 
 /**
  * Sorts by weight, heaviest first, in place; equal weights keep their order (a stable insertion
