@@ -215,7 +215,10 @@ export class DependencyDetector implements Detector {
 
     const found: TaskDependency[] = [];
     const detectedAt = this.#clock.now();
-    for (const other of this.#candidates.candidates(known)) {
+    const candidates = this.#candidates.candidates(known);
+    // a list can be read twice (an iterator, as `allKnownTasks` gives, only once)
+    if (Array.isArray(candidates)) this.#texts.warm(candidates);
+    for (const other of candidates) {
       // the same order is the same task (its key, without reading a string of a cold task)
       if (other.order === known.order || other.repository === known.repository) continue;
       // the candidate's text is read once (from the cache, or made again from its packed

@@ -214,6 +214,11 @@ export class PackedTexts implements PackedSource {
     return this.vocabulary.size;
   }
 
+  /** The first byte packed under `handle` (see `KnownTexts.warm`). */
+  firstByte(handle: number): number {
+    return this.#bytes.data[handle]!;
+  }
+
   /** Bytes of packed texts in use or free in the arena (for memory figures). */
   get bytesUsed(): number {
     return this.#bytes.used;
