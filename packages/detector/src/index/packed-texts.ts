@@ -23,6 +23,8 @@ export class PackedTexts implements PackedSource {
   readonly #bytes = new BlockArena(1 << 16, Uint8Array);
   /** Scratch for encoding (grown when a text needs more). */
   #scratch = new Uint8Array(1024);
+  /** Scratch for a text's word ids (`Vocabulary.useAll`). */
+  #ids = new Int32Array(256);
   /** The words and terms `ids` has listed of the text it decodes. */
   readonly #wordsListed = new IdTable();
   readonly #termsListed = new IdTable();
@@ -61,18 +63,28 @@ export class PackedTexts implements PackedSource {
       at = writeVarint(out, at, fieldEnds[i]! - previous);
       previous = fieldEnds[i]!;
     }
-    for (const token of tokens) at = writeVarint(out, at, vocabulary.use(token));
+    const ids = this.#wordIds(tokens.length + compounds.length + identifiers.length);
+    vocabulary.useAll(tokens, ids);
+    for (let i = 0; i < tokens.length; i++) at = writeVarint(out, at, ids[i]!);
+    vocabulary.useAll(compounds, ids);
     previous = 0;
     for (let i = 0; i < compounds.length; i++) {
       at = writeVarint(out, at, compoundAt[i]! - previous);
       previous = compoundAt[i]!;
-      at = writeVarint(out, at, vocabulary.use(compounds[i]!));
+      at = writeVarint(out, at, ids[i]!);
     }
-    for (const identifier of identifiers) at = writeVarint(out, at, vocabulary.use(identifier));
+    vocabulary.useAll(identifiers, ids);
+    for (let i = 0; i < identifiers.length; i++) at = writeVarint(out, at, ids[i]!);
 
     const handle = this.#bytes.alloc(at);
     this.#bytes.data.set(out.subarray(0, at), handle);
     return handle;
+  }
+
+  /** `#ids`, with room for `count` ids. */
+  #wordIds(count: number): Int32Array {
+    if (count > this.#ids.length) this.#ids = new Int32Array(count * 2);
+    return this.#ids;
   }
 
   /** The analysis packed under `handle`. */

@@ -73,6 +73,22 @@ export class Vocabulary {
     return id;
   }
 
+  /**
+   * `use` of each word, in order: its id written to `ids` from index 0 (which must have room).
+   * The words are looked up in one loop before any is counted: among many known words each
+   * look-up is a few cache misses, and look-ups made back to back overlap them.
+   */
+  useAll(words: readonly string[], ids: Int32Array): void {
+    const known = this.#ids;
+    for (let i = 0; i < words.length; i++) ids[i] = known.get(words[i]!) ?? -1;
+    for (let i = 0; i < words.length; i++) {
+      const id = ids[i]!;
+      // a word not known then may be now (a word before it, or its term): `use` looks again
+      if (id < 0) ids[i] = this.use(words[i]!);
+      else this.#uses[id]! += 1;
+    }
+  }
+
   /** Counts one use of `id` less; the last use frees it (and its term's use). */
   unuse(id: number): void {
     this.#uses[id]! -= 1;
