@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { termOf } from '../analysis.js';
 import { NO_TERM, Vocabulary } from './vocabulary.js';
@@ -56,6 +57,56 @@ describe('Vocabulary', () => {
     expect(vocabulary.word(ids[4999]!)).toBe('word4999x');
     for (const id of ids) vocabulary.unuse(id);
     expect(vocabulary.size).toBe(0);
+  });
+});
+
+describe('Vocabulary.useAll', () => {
+  it('gives the ids and counts of `use` word by word: words repeated, new, or the term of a word before them (property)', () => {
+    // words and their terms (`preferences` → `preferenc`), so a batch meets a word whose id was
+    // made for the term of a word before it in the same batch
+    const words = [
+      'preferences',
+      'preferenc',
+      'gauge',
+      'gauges',
+      'api',
+      'the',
+      'migrations',
+      'migrat',
+      'AddLink',
+    ];
+    const batch = fc.array(fc.constantFrom(...words), { maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(batch, fc.boolean()), { maxLength: 8 }), (steps) => {
+        const oneByOne = new Vocabulary();
+        const together = new Vocabulary();
+        const used: number[][] = [];
+        for (const [batch, release] of steps) {
+          const expected = batch.map((w) => oneByOne.use(w));
+          const ids = new Int32Array(batch.length);
+          together.useAll(batch, ids);
+          expect([...ids]).toEqual(expected);
+          used.push(expected);
+          // an earlier batch released in both: freed ids are reused alike
+          if (release && used.length > 1) {
+            for (const id of used.shift()!) {
+              oneByOne.unuse(id);
+              together.unuse(id);
+            }
+          }
+          expect(together.size).toBe(oneByOne.size);
+        }
+        // every use counted: releasing what is left frees every word of both
+        for (const ids of used) {
+          for (const id of ids) {
+            oneByOne.unuse(id);
+            together.unuse(id);
+          }
+        }
+        expect(together.size).toBe(0);
+        expect(oneByOne.size).toBe(0);
+      }),
+    );
   });
 });
 
