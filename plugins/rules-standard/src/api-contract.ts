@@ -11,7 +11,7 @@ import {
   stems,
   subjectGate,
   subjectOverlap,
-  titleCoverage,
+  titleCoverageReaches,
   WordList,
 } from './words.js';
 
@@ -145,8 +145,7 @@ export const apiContract: DependencyRule = {
     if (overlap.score < gate) return null;
     // the shared subject must be much of what one of the titles is about, not one category
     // word among others ("Add Span.AddLink method" / "Add Enabled method to Logger")
-    const coverage = titleCoverage(a, b, corpus, VOCABULARY);
-    if (coverage < MIN_TITLE_COVERAGE) return null;
+    if (!titleCoverageReaches(a, b, corpus, VOCABULARY, MIN_TITLE_COVERAGE)) return null;
 
     let first: 'a' | 'b' | undefined;
     const defA = defines(a) && !implA;

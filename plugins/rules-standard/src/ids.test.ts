@@ -9,7 +9,7 @@ import {
 } from '@chorale/detector';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sharedOf, titleMayHaveVersion, titleShareOf } from './ids.js';
+import { sharedOf, titleMayHaveVersion, titleShareOf, titleShareReaches } from './ids.js';
 import { standardRules } from './index.js';
 import { Match } from './words.js';
 
@@ -325,6 +325,82 @@ describe('the arrays indexed by id', () => {
     expect(shared.identifiers).toEqual(last.map((id) => vocabulary.word(id)));
     const more = Array.from({ length: 5000 }, (_, i) => vocabulary.use(uniqueWord(9000 + i)));
     expect(titleShareOf(text(more.slice(-2)), text(more.slice(-1)), new Set(), () => 1)).toBe(0.5);
+  });
+});
+
+describe('titleShareReaches', () => {
+  it('says whether titleShareOf is not below the threshold, at it and a hair off it too, weighing fewer terms (property)', () => {
+    const vocabulary = new Vocabulary();
+    const pool = Array.from({ length: 12 }, (_, i) => vocabulary.use(uniqueWord(i)));
+    const ids = fc.uniqueArray(fc.constantFrom(...pool), { minLength: 0, maxLength: 8 });
+    /** A text of these terms, the first `titleCount` of them its title's. */
+    const text = (terms: number[], titleCount: number): TextIds => ({
+      vocabulary,
+      tokens: terms,
+      titleEnd: titleCount,
+      fieldEnds: [terms.length],
+      words: terms,
+      titleWordCount: titleCount,
+      terms,
+      titleTermCount: Math.min(titleCount, terms.length),
+      titlePhrases: [],
+      identifiers: [],
+    });
+    let givenUp = 0;
+    fc.assert(
+      fc.property(
+        ids,
+        fc.nat(8),
+        ids,
+        fc.array(
+          fc.oneof(
+            { arbitrary: fc.constant(0), weight: 1 },
+            { arbitrary: fc.double({ min: 0.01, max: 20, noNaN: true }), weight: 6 },
+          ),
+          {
+            minLength: pool.length,
+            maxLength: pool.length,
+          },
+        ),
+        fc.subarray(pool, { maxLength: 2 }),
+        fc.oneof(
+          fc.constantFrom('share', 'above', 'below'),
+          // API_Contract's 0.5, and others a title often falls short of
+          fc.constantFrom(0.5, 0.75, 1),
+          fc.double({ min: -0.1, max: 1.1, noNaN: true }),
+        ),
+        (ownTerms, titleCount, otherTerms, weights, excluded, threshold) => {
+          const own = text(ownTerms, titleCount);
+          const other = text(otherTerms, otherTerms.length);
+          const exclude = new Set(excluded.map((id) => vocabulary.word(id)));
+          // how many terms the other text lacks were weighed (each a costly look-up)
+          let lacking = 0;
+          const weigh = (term: string) => {
+            const id = vocabulary.id(term)!;
+            if (!otherTerms.includes(id)) lacking++;
+            return weights[pool.indexOf(id)]!;
+          };
+          const share = titleShareOf(own, other, exclude, weigh);
+          const full = lacking;
+          const least =
+            threshold === 'share'
+              ? share
+              : threshold === 'above'
+                ? share + 1e-12
+                : threshold === 'below'
+                  ? share - 1e-12
+                  : threshold;
+          lacking = 0;
+          expect(titleShareReaches(own, other, exclude, weigh, least)).toBe(!(share < least));
+          expect(lacking).toBeLessThanOrEqual(full);
+          if (lacking < full) givenUp++;
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // the point of it: the share was given up before every term was weighed, often (about 200
+    // runs of 2,000; most are given up only at their last lacking term, or reach the threshold)
+    expect(givenUp).toBeGreaterThan(50);
   });
 });
 

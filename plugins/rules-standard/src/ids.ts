@@ -271,6 +271,56 @@ export function titleShareOf(
 }
 
 /**
+ * Whether `titleShareOf(own, other, exclude, weigh)` is not below `least`, weighing the title
+ * terms the other text lacks only while the share may still reach it. The shared terms are
+ * weighed first (in a registration they are the new task's, whose counts are at hand); each
+ * other term of a candidate's title is a look-up among the counts of every known term, and one
+ * heavy term the other text lacks most often settles it. The answer is the share's: the share
+ * is worked out as `titleShareOf` does unless it is given up, which it is only when the most it
+ * could still be is below `least` by far more than rounding.
+ */
+export function titleShareReaches(
+  own: TextIds,
+  other: TextIds,
+  exclude: ReadonlySet<string>,
+  weigh: (term: string) => number,
+  least: number,
+): boolean {
+  const { vocabulary, terms } = own;
+  const otherTerms = holdTerms(other);
+  const count = own.titleTermCount;
+  // the weight of the shared terms not reached yet
+  let sharedLeft = 0;
+  for (let i = 0; i < count; i++) {
+    const id = terms[i]!;
+    if (!otherTerms.has(id)) continue;
+    const term = vocabulary.word(id);
+    if (!exclude.has(term)) sharedLeft += weigh(term);
+  }
+  const reachable = least - GIVE_UP_MARGIN;
+  let total = 0;
+  let shared = 0;
+  for (let i = 0; i < count; i++) {
+    const id = terms[i]!;
+    const term = vocabulary.word(id);
+    if (exclude.has(term)) continue;
+    const w = weigh(term);
+    total += w;
+    if (otherTerms.has(id)) {
+      shared += w;
+      sharedLeft -= w;
+    } else if (shared + sharedLeft < reachable * (total + sharedLeft)) {
+      // even with every shared term to come and no other term, the share is below `least`
+      return false;
+    }
+  }
+  return !((total === 0 ? 0 : shared / total) < least);
+}
+
+/** How far below `least` a share's bound must be for `titleShareReaches` to give it up. */
+const GIVE_UP_MARGIN = 1e-9;
+
+/**
  * `word` when it is a better surface for `term` than `best` (a plain word, no `_` or `-`,
  * starting with the term and shorter), else `best`: the choice `surface` makes, by sets or ids.
  */

@@ -28,6 +28,7 @@ export {
   subjectGate,
   subjectOverlap,
   titleCoverage,
+  titleCoverageReaches,
 } from './words.js';
 export {
   apiContract,

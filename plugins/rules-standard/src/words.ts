@@ -10,6 +10,7 @@ import {
   surfaceOf,
   titleMayHaveVersion,
   titleShareOf,
+  titleShareReaches,
   titleWordBits,
 } from './ids.js';
 
@@ -899,6 +900,29 @@ export function titleCoverage(
     return total === 0 ? 0 : shared / total;
   };
   return Math.max(share(a, b), share(b, a));
+}
+
+/**
+ * Whether `titleCoverage(a, b, corpus, exclude)` is not below `least`, with fewer look-ups: a
+ * title that reaches it ends the question, and b's title is read first (b is the later task: in
+ * a registration most often the new one, whose terms' counts are at hand); a candidate's title
+ * is weighed only as long as its share may still reach `least` (see `titleShareReaches`).
+ */
+export function titleCoverageReaches(
+  a: TaskText,
+  b: TaskText,
+  corpus: CorpusStats | undefined,
+  exclude: ReadonlySet<string>,
+  least: number,
+): boolean {
+  const ids = pairIds(a, b);
+  if (ids === undefined) return !(titleCoverage(a, b, corpus, exclude) < least);
+  const weigh = (term: string) => rarity(corpus, term);
+  const [idsA, idsB] = ids;
+  return (
+    titleShareReaches(idsB, idsA, exclude, weigh, least) ||
+    titleShareReaches(idsA, idsB, exclude, weigh, least)
+  );
 }
 
 /**
