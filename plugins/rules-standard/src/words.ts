@@ -20,11 +20,12 @@ import {
  * then looks only at what that found, not at the text for each of its words (most candidates of
  * a registration are texts seen once: every look-up is made for them).
  *
- * Each WordList and PrefixList has a bit of its own (the first 31 made; a later one looks at the
- * listed words): a word's bits say which lists it is in, and a text's listed words' bits OR-ed
- * say at once whether it has a word of a list (`hasAny`).
+ * Each WordList, PrefixList, SubstringList and Phrases has a bit of its own (the first 31 made; a
+ * later one looks at the listed words): a word's bits say which lists it is in (a Phrases': it
+ * starts one of its phrases), and a text's listed words' bits OR-ed say at once whether it has a
+ * word of a list (`hasAny`).
  */
-/** Every listed word, with the bits of the WordLists it is in (0: a phrase's first word only). */
+/** Every listed word, with the bits of the WordLists (and Phrases) it is in. */
 const LISTED_WORDS = new Map<string, number>();
 /** The listed prefixes by their first letter's code (most words start with none of them). */
 const LISTED_PREFIXES: ({ prefix: string; bits: number }[] | undefined)[] = [];
@@ -203,6 +204,8 @@ export class Phrases {
   readonly list: readonly string[];
   /** The first word of each: a text without it cannot have the phrase (most texts). */
   readonly #firstWords: readonly (string | undefined)[];
+  /** The bit of its first words in LISTED_WORDS (0: none left). */
+  readonly #bit = takeBit();
 
   constructor(list: readonly string[]) {
     this.list = list;
@@ -210,8 +213,13 @@ export class Phrases {
     this.#firstWords = list.map((phrase) => phraseTokens(phrase)[0]);
     listWords(
       this.#firstWords.filter((word) => word !== undefined),
-      0,
+      this.#bit,
     );
+  }
+
+  /** False when the text has none of the first words (told by its listed words' bits). */
+  #mayBeIn(text: TaskText): boolean {
+    return this.#bit === 0 || (scanOf(text).bits & this.#bit) !== 0;
   }
 
   /** Whether the text has the i-th phrase. */
@@ -224,17 +232,20 @@ export class Phrases {
 
   /** Whether the text has one of the phrases. */
   anyIn(text: TaskText): boolean {
+    if (!this.#mayBeIn(text)) return false;
     for (let i = 0; i < this.list.length; i++) if (this.#in(text, i)) return true;
     return false;
   }
 
   /** The phrases the text has, in list order. */
   foundIn(text: TaskText): string[] {
+    if (!this.#mayBeIn(text)) return [];
     return this.list.filter((_, i) => this.#in(text, i));
   }
 
   /** Whether both texts have one same phrase. */
   inBoth(a: TaskText, b: TaskText): boolean {
+    if (!this.#mayBeIn(a) || !this.#mayBeIn(b)) return false;
     for (let i = 0; i < this.list.length; i++) if (this.#in(a, i) && this.#in(b, i)) return true;
     return false;
   }
