@@ -110,6 +110,14 @@ describe('Vocabulary.useAll', () => {
   });
 });
 
+describe('Vocabulary.useAll without room', () => {
+  it('throws, and uses no word', () => {
+    const vocabulary = new Vocabulary();
+    expect(() => vocabulary.useAll(['alpha', 'beta'], new Int32Array(1))).toThrow(RangeError);
+    expect(vocabulary.size).toBe(0);
+  });
+});
+
 describe('Vocabulary.freedSince', () => {
   it('tells the ids freed since a count, and undefined once it no longer knows them all', () => {
     const vocabulary = new Vocabulary();

@@ -74,11 +74,14 @@ export class Vocabulary {
   }
 
   /**
-   * `use` of each word, in order: its id written to `ids` from index 0 (which must have room).
-   * The words are looked up in one loop before any is counted: among many known words each
-   * look-up is a few cache misses, and look-ups made back to back overlap them.
+   * `use` of each word, in order: its id written to `ids` from index 0 (a RangeError when `ids`
+   * is shorter than `words`). The words are looked up in one loop before any is counted: among
+   * many known words each look-up is a few cache misses, and look-ups made back to back overlap.
    */
   useAll(words: readonly string[], ids: Int32Array): void {
+    if (ids.length < words.length) {
+      throw new RangeError(`useAll: room for ${ids.length} ids, ${words.length} words`);
+    }
     const known = this.#ids;
     for (let i = 0; i < words.length; i++) ids[i] = known.get(words[i]!) ?? -1;
     for (let i = 0; i < words.length; i++) {
