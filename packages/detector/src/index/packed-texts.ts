@@ -23,7 +23,7 @@ export class PackedTexts implements PackedSource {
   readonly #bytes = new BlockArena(1 << 16, Uint8Array);
   /** Scratch for encoding (grown when a text needs more). */
   #scratch = new Uint8Array(1024);
-  /** Scratch for a text's word ids (`Vocabulary.useAll`). */
+  /** Scratch for the word ids of a text's tokens, then its compounds, then its identifiers. */
   #ids = new Int32Array(256);
   /** The words and terms `ids` has listed of the text it decodes. */
   readonly #wordsListed = new IdTable();
@@ -63,7 +63,7 @@ export class PackedTexts implements PackedSource {
       at = writeVarint(out, at, fieldEnds[i]! - previous);
       previous = fieldEnds[i]!;
     }
-    const ids = this.#wordIds(tokens.length + compounds.length + identifiers.length);
+    const ids = this.#wordIds(Math.max(tokens.length, compounds.length, identifiers.length));
     vocabulary.useAll(tokens, ids);
     for (let i = 0; i < tokens.length; i++) at = writeVarint(out, at, ids[i]!);
     vocabulary.useAll(compounds, ids);

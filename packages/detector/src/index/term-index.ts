@@ -402,7 +402,7 @@ export class TermIndex implements CandidateSource {
 
   /** The id of the `i`th term of the last task listed (`#lastTerms`), by its word id when known. */
   #lookUp(i: number): number | undefined {
-    const word = i < this.#lastWords.length ? this.#lastWords[i]! : -1;
+    const word = this.#wordAt(i);
     if (word >= 0) {
       const known = this.#termOfWord[word]!;
       if (known > 0) return known - 1;
@@ -454,9 +454,14 @@ export class TermIndex implements CandidateSource {
       (isReferenceTerm(term) ? REFERENCE : 0) | (term === term.toLowerCase() ? LOWER_CASE : 0);
     this.#termIds.set(term, id);
     this.#termNames[id] = term;
-    const word = i < this.#lastWords.length ? this.#lastWords[i]! : -1;
+    const word = this.#wordAt(i);
     if (word >= 0) this.#termOfWord[word] = id + 1;
     return id;
+  }
+
+  /** The word id of the `i`th term of the last task listed, -1 when its text has none. */
+  #wordAt(i: number): number {
+    return i < this.#lastWords.length ? this.#lastWords[i]! : -1;
   }
 
   #post(id: number, slot: number): void {
