@@ -54,7 +54,7 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('prints one JSON object per N, loaded through the rules when asked', async () => {
+  it('prints one JSON object per N, loaded through the rules by default', async () => {
     const results = await bench([
       '--sizes',
       '300,600',
@@ -66,7 +66,6 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
       '5',
       '--rules',
       rules,
-      '--load-with-rules',
     ]);
     expect(results.map((r) => r.tasks)).toEqual([300, 600]);
     for (const r of results) {
@@ -82,7 +81,7 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
     }
   });
 
-  it('loads the tasks before the rules by default', async () => {
+  it('loads the tasks before the rules when asked', async () => {
     const [result] = await bench([
       '--sizes',
       '200',
@@ -94,6 +93,7 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
       '3',
       '--rules',
       rules,
+      '--load-before-rules',
     ]);
     expect(result!.indexed.loaded_with_rules).toBe(false);
     expect(result!.indexed.loaded_dependencies).toBe(0);
