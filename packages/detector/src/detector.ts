@@ -214,6 +214,10 @@ export class DependencyDetector implements Detector {
     const stats = this.#countedStats(known);
 
     const found: TaskDependency[] = [];
+    // the pairs the new task keeps (it is their later task), recorded together after the loop,
+    // and where their dependencies are in `found`
+    const held: [earlier: number, relationship: string][] = [];
+    const heldAt: number[] = [];
     const detectedAt = this.#clock.now();
     const candidates = this.#candidates.candidates(known);
     // a list can be read twice (an iterator, as `allKnownTasks` gives, only once)
@@ -230,13 +234,22 @@ export class DependencyDetector implements Detector {
       if (!best || (best.confidence ?? 0) < this.#minConfidence) continue;
       // the later task keeps the pair: most often the new one (a candidate only when the new one
       // is an update of an older task; the stored candidate, whatever object the source gave)
-      const holder = otherFirst ? known : this.#tasks.get(other.key);
-      const earlierOrder = otherFirst ? other.order : known.order;
-      if (holder === undefined || !this.#reported.add(earlierOrder, holder, best.rule)) continue;
+      if (otherFirst) {
+        held.push([other.order, best.rule]);
+        heldAt.push(found.length);
+      } else {
+        const holder = this.#tasks.get(other.key);
+        if (holder === undefined || !this.#reported.add(known.order, holder, best.rule)) continue;
+      }
       found.push(this.#dependency(best, earlier.task, later.task, detectedAt));
     }
     this.#candidates.add(known);
-    return found;
+    if (held.length === 0) return found;
+    // an update's pairs reported before are not reported again
+    const isNew = this.#reported.addAll(known, held);
+    if (isNew.every(Boolean)) return found;
+    const old = new Set(heldAt.filter((_, i) => !isNew[i]));
+    return found.filter((_, i) => !old.has(i));
   }
 
   /** The corpus statistics, with `known` counted (the source counts it when it is added). */

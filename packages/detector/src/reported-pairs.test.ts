@@ -11,6 +11,10 @@ class Pairs {
     return this.pairs.add(earlier, this.#task(later), relationship);
   }
 
+  addAll(later: number, pairs: readonly (readonly [number, string])[]): boolean[] {
+    return this.pairs.addAll(this.#task(later), pairs);
+  }
+
   release(order: number, knownTasks: number): void {
     const task = this.#task(order);
     this.tasks.delete(order);
@@ -159,6 +163,39 @@ describe('ReportedPairs', () => {
         );
         expect(pairs.size).toBe(kept.length);
       }),
+    );
+  });
+
+  it('records a batch for one later task as the same pairs added one by one', () => {
+    const pair = fc.tuple(
+      fc.oneof(fc.nat(30), fc.integer({ min: 120, max: 140 }), fc.constant(2 ** 33)),
+      fc.constantFrom('Api', 'Db', 'Config', 'Security'),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(pair, { maxLength: 40 }),
+        fc.array(pair, { maxLength: 40 }),
+        (before, batch) => {
+          const one = new Pairs();
+          const all = new Pairs();
+          const later = 2 ** 34;
+          for (const [earlier, relationship] of before) {
+            one.add(earlier, later, relationship);
+            all.add(earlier, later, relationship);
+          }
+          const answers = batch.map(([earlier, relationship]) =>
+            one.add(earlier, later, relationship),
+          );
+          expect(all.addAll(later, batch)).toEqual(answers);
+          expect(all.size).toBe(one.size);
+          // the same pairs kept: adding any of them again is refused by both, another accepted by both
+          for (const [earlier, relationship] of [...before, ...batch, [7, 'Other'] as const]) {
+            expect(all.add(earlier, later, relationship)).toBe(
+              one.add(earlier, later, relationship),
+            );
+          }
+        },
+      ),
     );
   });
 });

@@ -8,6 +8,12 @@ import { Reader, varintLength, writeVarint } from './index/varint.js';
 const MIN_SWEEP = 1024;
 /** Relationship names a detector can report (one per rule, and the cross-reference check). */
 const MAX_RELATIONSHIPS = 2 ** 16;
+/** One relationship's pairs in a block: the earlier tasks' orders. */
+interface Run {
+  relationship: number;
+  orders: number[];
+}
+
 /** A holder's `pairBlock` when it keeps no pair. */
 export const NO_PAIRS = -1;
 /** The most bytes of a run's head: its relationship (below 2^16) and count (below 2^32). */
@@ -65,41 +71,76 @@ export class ReportedPairs {
 
   /** Records `relationship` for the pair; false when it was reported for the pair already. */
   add(earlier: number, later: PairHolder, relationship: string): boolean {
+    return this.addAll(later, [[earlier, relationship]])[0]!;
+  }
+
+  /**
+   * `add` of pairs that have the same later task, in order, its block read and written once (a
+   * registration reports most of its pairs as their later task: block by block, each pair
+   * copied the whole block again). Says for each pair whether it was new (a pair listed twice is
+   * new once).
+   */
+  addAll(
+    later: PairHolder,
+    pairs: readonly (readonly [earlier: number, relationship: string])[],
+  ): boolean[] {
+    const runs = this.#runsOf(later.pairBlock);
+    const isNew = new Array<boolean>(pairs.length).fill(false);
+    let added = 0;
+    for (let i = 0; i < pairs.length; i++) {
+      const [earlier, relationship] = pairs[i]!;
+      const number = this.#numberOf(relationship);
+      let run = runs.find((r) => r.relationship === number);
+      if (run === undefined) {
+        run = { relationship: number, orders: [] };
+        runs.push(run);
+      } else if (run.orders.includes(earlier)) {
+        continue;
+      }
+      run.orders.push(earlier);
+      isNew[i] = true;
+      added++;
+    }
+    if (added === 0) return isNew;
+    let needed = 0;
+    for (const run of runs) needed += RUN_HEAD + ORDER * run.orders.length;
+    const payload = this.#room(needed);
+    let at = 0;
+    for (const { relationship, orders } of runs) {
+      at = writeVarint(payload, at, relationship);
+      at = writeVarint(payload, at, orders.length);
+      for (const order of orders) at = writeVarint(payload, at, order);
+    }
+    this.#write(later, payload, at);
+    this.#size += added;
+    return isNew;
+  }
+
+  /** The number of a relationship name, given at its first report. */
+  #numberOf(relationship: string): number {
     let number = this.#relationships.get(relationship);
     if (number === undefined) {
       number = this.#relationships.size;
       if (number >= MAX_RELATIONSHIPS) throw new RangeError('more than 65,536 relationship names');
       this.#relationships.set(relationship, number);
     }
-    const block = later.pairBlock;
-    const reader = block === NO_PAIRS ? undefined : new Reader(this.#bytes.data, block);
-    const length = reader === undefined ? 0 : reader.nextLarge();
-    const payload = this.#room(length);
-    let at = 0;
-    let added = false;
-    if (reader !== undefined) {
-      // copied run by run, the pair added to its relationship's run
-      const end = reader.at + length;
-      while (reader.at < end) {
-        const run = reader.next();
-        const count = reader.next();
-        const first = reader.at;
-        for (let i = 0; i < count; i++) {
-          if (reader.nextLarge() === earlier && run === number) return false;
-        }
-        const orders = this.#bytes.data.subarray(first, reader.at);
-        if (run === number) {
-          at = writeRun(payload, at, run, count + 1, orders, earlier);
-          added = true;
-        } else {
-          at = writeRun(payload, at, run, count, orders);
-        }
-      }
+    return number;
+  }
+
+  /** The runs of the block at `block` (none for NO_PAIRS), in order, their orders read out. */
+  #runsOf(block: number): Run[] {
+    const runs: Run[] = [];
+    if (block === NO_PAIRS) return runs;
+    const reader = new Reader(this.#bytes.data, block);
+    const end = reader.nextLarge() + reader.at;
+    while (reader.at < end) {
+      const relationship = reader.next();
+      const count = reader.next();
+      const orders = new Array<number>(count);
+      for (let i = 0; i < count; i++) orders[i] = reader.nextLarge();
+      runs.push({ relationship, orders });
     }
-    if (!added) at = writeRun(payload, at, number, 1, payload.subarray(0, 0), earlier);
-    this.#write(later, payload, at);
-    this.#size += 1;
-    return true;
+    return runs;
   }
 
   /**
@@ -128,8 +169,9 @@ export class ReportedPairs {
       const reader = new Reader(this.#bytes.data, block);
       const length = reader.nextLarge();
       const end = reader.at + length;
-      // the pairs kept, written in the scratch (the arena is not changed while reading)
-      const payload = this.#room(length);
+      // the pairs kept, written in the scratch (the arena is not changed while reading); a run's
+      // head is given RUN_HEAD bytes until its count is known, at least two more than it takes
+      const payload = this.#room(length + RUN_HEAD);
       let at = 0;
       while (reader.at < end) {
         const run = reader.next();
@@ -183,13 +225,9 @@ export class ReportedPairs {
     return pairs;
   }
 
-  /**
-   * The scratch, with room for `length` bytes and a run more (`add`: a new run, or a longer count
-   * and an order; `sweep`: a run's head room, `RUN_HEAD` less the two bytes a head takes at least).
-   */
+  /** The scratch, with room for `length` bytes at least. */
   #room(length: number): Uint8Array {
-    const needed = length + RUN_HEAD + ORDER;
-    if (needed > this.#scratch.length) this.#scratch = new Uint8Array(needed * 2);
+    if (length > this.#scratch.length) this.#scratch = new Uint8Array(length * 2);
     return this.#scratch;
   }
 
@@ -207,25 +245,6 @@ export class ReportedPairs {
     const length = this.#lengthAt(block);
     this.#bytes.release(block, varintLength(length) + length);
   }
-}
-
-/**
- * Writes a run at `at`: its relationship, `count`, the varint `orders` and, when given, one more
- * order; returns where the next run goes.
- */
-function writeRun(
-  out: Uint8Array,
-  at: number,
-  relationship: number,
-  count: number,
-  orders: Uint8Array,
-  more?: number,
-): number {
-  let next = writeVarint(out, at, relationship);
-  next = writeVarint(out, next, count);
-  out.set(orders, next);
-  next += orders.length;
-  return more === undefined ? next : writeVarint(out, next, more);
 }
 
 /**
