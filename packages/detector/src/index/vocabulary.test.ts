@@ -60,6 +60,51 @@ describe('Vocabulary', () => {
   });
 });
 
+describe('Vocabulary look-ups (hot words and the map)', () => {
+  it('finds every word in use, and no freed one, among more words than hot slots (property)', () => {
+    // 6,000 words on 4,096 slots: words share slots, and take them from one another by uses
+    const words = Array.from({ length: 6000 }, (_, i) => `w${i.toString(36)}x`);
+    const op = fc.record({
+      word: fc.integer({ min: 0, max: words.length - 1 }),
+      use: fc.boolean(),
+      times: fc.integer({ min: 1, max: 3 }),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 200, maxLength: 3000 }), (ops) => {
+        const vocabulary = new Vocabulary();
+        const uses = new Map<string, number>();
+        const ids = new Map<string, number>();
+        for (const { word: w, use, times } of ops) {
+          const word = words[w]!;
+          for (let t = 0; t < times; t++) {
+            if (use) {
+              const id = vocabulary.use(word);
+              if (ids.has(word)) expect(id).toBe(ids.get(word));
+              ids.set(word, id);
+              uses.set(word, (uses.get(word) ?? 0) + 1);
+            } else if (uses.has(word)) {
+              vocabulary.unuse(ids.get(word)!);
+              const left = uses.get(word)! - 1;
+              if (left === 0) {
+                uses.delete(word);
+                ids.delete(word);
+              } else uses.set(word, left);
+            }
+            // the word asked was just looked up: it is hot now, or its slot's word has more uses
+            expect(vocabulary.id(word)).toBe(ids.get(word));
+          }
+        }
+        for (const word of words) expect(vocabulary.id(word)).toBe(ids.get(word));
+        const found = new Int32Array(words.length);
+        const kept = words.filter((word) => ids.has(word));
+        vocabulary.useAll(kept, found);
+        kept.forEach((word, i) => expect(found[i]).toBe(ids.get(word)));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe('Vocabulary.useAll', () => {
   it('gives the ids and counts of `use` word by word: words repeated, new, or the term of a word before them (property)', () => {
     // words and their terms (`preferences` → `preferenc`), so a batch meets a word whose id was

@@ -16,6 +16,15 @@ export const NO_TERM = -1;
  */
 export class Vocabulary {
   readonly #ids = new Map<string, number>();
+  /**
+   * The most used words by a hash of their letters (`hotSlot`), with their ids: a look-up finds
+   * one of them without the map of every word. Words are used as a language is (a few thousand
+   * words are most of every text), and among a million tasks' words each look-up in the map is a
+   * few cache misses; this table is small enough to stay in the cache. A slot keeps the word of
+   * the two with more uses; a freed word leaves its slot.
+   */
+  readonly #hotWords = new Array<string | undefined>(HOT_SLOTS).fill(undefined);
+  readonly #hotIds = new Int32Array(HOT_SLOTS);
   #words: (string | undefined)[] = [];
   /** The term id of each word id (NO_TERM: none). */
   #terms = new Int32Array(1024);
@@ -32,7 +41,27 @@ export class Vocabulary {
 
   /** The id of a word in use, or undefined. */
   id(word: string): number | undefined {
-    return this.#ids.get(word);
+    const id = this.#find(word);
+    return id < 0 ? undefined : id;
+  }
+
+  /** The id of a word in use, or -1: from the hot words, else the map (and then kept hot). */
+  #find(word: string): number {
+    const slot = hotSlot(word);
+    if (this.#hotWords[slot] === word) return this.#hotIds[slot]!;
+    const id = this.#ids.get(word);
+    if (id === undefined) return -1;
+    this.#keepHot(slot, word, id);
+    return id;
+  }
+
+  /** Puts the word in its slot unless the slot's word has more uses. */
+  #keepHot(slot: number, word: string, id: number): void {
+    if (this.#hotWords[slot] !== undefined && this.#uses[this.#hotIds[slot]!]! > this.#uses[id]!) {
+      return;
+    }
+    this.#hotWords[slot] = word;
+    this.#hotIds[slot] = id;
   }
 
   /** The term id of a word id (`termOf` of the word), NO_TERM when the word names no subject. */
@@ -56,8 +85,8 @@ export class Vocabulary {
 
   /** The id of `word`, counted once more as used (with its term). */
   use(word: string): number {
-    let id = this.#ids.get(word);
-    if (id === undefined) {
+    let id = this.#find(word);
+    if (id < 0) {
       id = this.#freeIds.pop() ?? this.#words.length;
       if (id >= this.#uses.length) this.#grow(id + 1);
       this.#ids.set(word, id);
@@ -82,8 +111,7 @@ export class Vocabulary {
     if (ids.length < words.length) {
       throw new RangeError(`useAll: room for ${ids.length} ids, ${words.length} words`);
     }
-    const known = this.#ids;
-    for (let i = 0; i < words.length; i++) ids[i] = known.get(words[i]!) ?? -1;
+    for (let i = 0; i < words.length; i++) ids[i] = this.#find(words[i]!);
     for (let i = 0; i < words.length; i++) {
       const id = ids[i]!;
       // a word not known then may be now (a word before it, or its term): `use` looks again
@@ -97,7 +125,10 @@ export class Vocabulary {
     this.#uses[id]! -= 1;
     if (this.#uses[id] !== 0) return;
     const term = this.#terms[id]!;
-    this.#ids.delete(this.#words[id]!);
+    const word = this.#words[id]!;
+    const slot = hotSlot(word);
+    if (this.#hotWords[slot] === word) this.#hotWords[slot] = undefined;
+    this.#ids.delete(word);
     this.#words[id] = undefined;
     this.#terms[id] = NO_TERM;
     this.#freeIds.push(id);
@@ -138,4 +169,14 @@ export class Vocabulary {
     terms.set(this.#terms);
     this.#terms = terms;
   }
+}
+
+/** Slots of the hot words (a power of two). */
+const HOT_SLOTS = 4096;
+
+/** A word's slot among the hot words: FNV-1a of its UTF-16 code units. */
+function hotSlot(word: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 0x01000193);
+  return hash & (HOT_SLOTS - 1);
 }
