@@ -8,12 +8,6 @@ import { Reader, varintLength, writeVarint } from './index/varint.js';
 const MIN_SWEEP = 1024;
 /** Relationship names a detector can report (one per rule, and the cross-reference check). */
 const MAX_RELATIONSHIPS = 2 ** 16;
-/** One relationship's pairs in a block: the earlier tasks' orders. */
-interface Run {
-  relationship: number;
-  orders: number[];
-}
-
 /** A holder's `pairBlock` when it keeps no pair. */
 export const NO_PAIRS = -1;
 /** The most bytes of a run's head: its relationship (below 2^16) and count (below 2^32). */
@@ -30,6 +24,12 @@ const ORDER = 8;
 export interface PairHolder {
   readonly order: number;
   pairBlock: number;
+}
+
+/** One relationship's pairs in a block: the earlier tasks' orders. */
+interface Run {
+  relationship: number;
+  orders: number[];
 }
 
 /**

@@ -14,7 +14,7 @@
  *   `--load-before-rules` loads the N tasks before the rules are added (faster: no pair is
  *   evaluated, none kept), so the timed registrations are the first to run the rules on the
  *   candidates' words (the standard rules classify each word once: a cost a coordinator paid
- *   when those tasks were claimed);
+ *   when those tasks were claimed); `--load-with-rules`, the default, is still accepted;
  * - loads the same N tasks into the reference's loop (every known task × every rule, substring
  *   tests; see `reference.ts`) and times `--reference-samples` registrations (p50);
  * - prints one JSON object per N with `--json`, else a table.
