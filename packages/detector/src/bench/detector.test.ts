@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DetectorBenchResult } from './detector.js';
+import { costModel, type DetectorBenchResult } from './detector.js';
 
 const run = promisify(execFile);
 /** The built benchmark (`pnpm test` builds every package first). */
@@ -40,7 +40,25 @@ async function bench(args: string[]): Promise<DetectorBenchResult[]> {
     .map((line) => JSON.parse(line) as DetectorBenchResult);
 }
 
-describe('pnpm bench:detector (the built script, a real process)', () => {
+describe('costModel', () => {
+  it('splits the times into a base and a cost per compared candidate', () => {
+    // about 40 µs without candidates and 10 µs more for each: the p50s of both
+    const compared = [0, 0, 0, 1, 2, 4];
+    const times = [39, 40, 41, 51, 59, 80];
+    expect(costModel(times, compared)).toEqual({ base_us: 40, per_candidate_us: 10 });
+  });
+
+  it('is null when every registration compared some candidate', () => {
+    expect(costModel([100, 200], [3, 7])).toBeNull();
+  });
+
+  it('has no cost per candidate when no registration compared any', () => {
+    expect(costModel([30, 50, 40], [0, 0, 0])).toEqual({ base_us: 40, per_candidate_us: 0 });
+  });
+});
+
+// each N runs in a process of its own, which makes its 64 MiB chase of memory reads: seconds a test
+describe('pnpm bench:detector (the built script, a real process)', { timeout: 60_000 }, () => {
   let dir: string;
   let rules: string;
 
@@ -76,6 +94,9 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
       expect(r.indexed.p99_us).toBeGreaterThanOrEqual(r.indexed.p50_us);
       expect(r.indexed.bytes_per_task).toBeGreaterThan(0);
       expect(r.indexed.candidates_mean).toBeGreaterThan(0);
+      expect(r.indexed.memory_latency_ns).toBeGreaterThan(0);
+      // a cost model, or null when every timed registration compared some candidate
+      if (r.indexed.cost !== null) expect(r.indexed.cost.base_us).toBeGreaterThan(0);
       expect(r.reference.samples).toBe(5);
       expect(r.speedup).toBeCloseTo(r.reference.p50_us / r.indexed.p50_us, 0);
     }
@@ -97,6 +118,44 @@ describe('pnpm bench:detector (the built script, a real process)', () => {
     ]);
     expect(result!.indexed.loaded_with_rules).toBe(false);
     expect(result!.indexed.loaded_dependencies).toBe(0);
+  });
+
+  it('measures every N in one process with --in-process', async () => {
+    const results = await bench([
+      '--sizes',
+      '200,400',
+      '--samples',
+      '10',
+      '--warmup',
+      '0',
+      '--reference-samples',
+      '3',
+      '--rules',
+      rules,
+      '--in-process',
+    ]);
+    expect(results.map((r) => r.tasks)).toEqual([200, 400]);
+    for (const r of results) expect(r.indexed.p50_us).toBeGreaterThan(0);
+  });
+
+  it('says which N failed when its process does, after printing the ones before', async () => {
+    // a rules module that cannot be loaded in the process of 400 tasks (its arguments end `--sizes 400`)
+    const failing = join(dir, 'failing.mjs');
+    await writeFile(
+      failing,
+      `if (process.argv.includes('400')) throw new Error('no rules for 400');\n${RULES}`,
+    );
+    const args = ['--sizes', '200,400', '--samples', '5', '--warmup', '0'];
+    const failed = run(
+      process.execPath,
+      ['--expose-gc', BENCH, '--json', ...args, '--reference-samples', '2', '--rules', failing],
+      { timeout: 60_000 },
+    );
+    await expect(failed).rejects.toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('"tasks":200'),
+      stderr: expect.stringMatching(/no rules for 400[\s\S]*measuring 400 known tasks failed/),
+    });
   });
 
   it('refuses an unknown option with a clear message and a failing exit code', async () => {

@@ -1,16 +1,20 @@
 /**
  * `pnpm bench:detector [--json] [--sizes 1000,10000,100000,1000000] [--samples 1000]
  *  [--warmup 300] [--reference-samples 200] [--seed 1] [--rules <module>] [--text-cache <texts>]
- *  [--load-before-rules]`
+ *  [--load-before-rules] [--in-process]`
  *
- * For each number N of known tasks (synthetic, see `synthetic.ts`):
+ * For each number N of known tasks (synthetic, see `synthetic.ts`), in a process of its own
+ * (this script again, for that N alone; `--in-process` measures every N in this one):
  * - registers N tasks with a DependencyDetector with the standard rules (its default candidate
  *   source, the TermIndex), as a coordinator's detector has registered every task it knows, so
  *   the pairs they reported are kept and the rules have read their words; then measures the
  *   memory it holds (JavaScript heap and typed-array buffers, after a full GC, minus the same
  *   before, divided by N), registers `--warmup` new tasks untimed (the rules' code is compiled
  *   while it runs: a coordinator's detector has run them long before), then times `register()`
- *   of `--samples` more (p50, p99); a million tasks load in about six minutes.
+ *   of `--samples` more (p50, p99); a million tasks load in about six minutes. Just before and
+ *   just after the timed registrations it measures the machine's latency of a read from main
+ *   memory (`memory-latency.ts`): the registrations among many tasks wait on such reads, and on
+ *   a shared machine that latency changes from one minute to the next.
  *   `--load-before-rules` loads the N tasks before the rules are added (faster: no pair is
  *   evaluated, none kept), so the timed registrations are the first to run the rules on the
  *   candidates' words (the standard rules classify each word once: a cost a coordinator paid
@@ -19,13 +23,17 @@
  *   tests; see `reference.ts`) and times `--reference-samples` registrations (p50);
  * - prints one JSON object per N with `--json`, else a table.
  *
- * Run with `node --expose-gc` (the root script does) so the heap figures are exact.
+ * Run with `node --expose-gc` (the root script does, and each N's process gets the same flags)
+ * so the heap figures are exact.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DependencyRule, RulePack } from '@chorale/core';
 import { DependencyDetector, type KnownTask } from '../detector.js';
 import { TermIndex } from '../index/term-index.js';
+import { MemoryLatency } from './memory-latency.js';
 import { ReferenceDetector } from './reference.js';
 import { syntheticTask } from './synthetic.js';
 
@@ -42,6 +50,8 @@ interface Args {
   textCache: number | undefined;
   /** Load the N tasks with the rules in force (their reported pairs kept; the default). */
   loadWithRules: boolean;
+  /** Measure every N in this process, not each in a process of its own (see `inItsOwnProcess`). */
+  inProcess: boolean;
 }
 
 export interface DetectorBenchResult {
@@ -60,6 +70,16 @@ export interface DetectorBenchResult {
     loaded_with_rules: boolean;
     /** Dependencies reported while loading (0 unless loaded with the rules). */
     loaded_dependencies: number;
+    /**
+     * The machine's latency of a read from main memory (see `MemoryLatency`), in ns: the mean of
+     * a measure just before the timed registrations and one just after.
+     */
+    memory_latency_ns: number;
+    /**
+     * The timed registrations' time as a base plus a cost per candidate compared (`costModel`);
+     * null when none of them compared no candidate.
+     */
+    cost: { base_us: number; per_candidate_us: number } | null;
   };
   reference: { p50_us: number; samples: number };
   speedup: number;
@@ -78,6 +98,7 @@ function parseArgs(argv: string[]): Args {
     rules: DEFAULT_RULES.href,
     textCache: undefined,
     loadWithRules: true,
+    inProcess: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -103,6 +124,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--text-cache') args.textCache = count(value());
     else if (flag === '--load-with-rules') args.loadWithRules = true;
     else if (flag === '--load-before-rules') args.loadWithRules = false;
+    else if (flag === '--in-process') args.inProcess = true;
     else throw new Error(`unknown option ${flag}`);
   }
   return args;
@@ -148,6 +170,8 @@ function round(n: number, digits = 1): number {
 class TimedIndex extends TermIndex {
   /** Milliseconds spent in `candidates` and `add` since last reset. */
   elapsed = 0;
+  /** How many candidates the last call of `candidates` gave (the detector compares each). */
+  compared = 0;
 
   override add(task: KnownTask): void {
     const start = performance.now();
@@ -159,6 +183,7 @@ class TimedIndex extends TermIndex {
     const start = performance.now();
     const found = super.candidates(task);
     this.elapsed += performance.now() - start;
+    this.compared = found.length;
     return found;
   }
 }
@@ -167,6 +192,7 @@ function measureIndexed(
   rules: RulePack | DependencyRule[],
   n: number,
   { samples, warmup, seed, textCache: textCacheSize, loadWithRules }: Args,
+  memory: MemoryLatency,
 ): DetectorBenchResult['indexed'] {
   gc();
   const before = heldBytes();
@@ -189,8 +215,10 @@ function measureIndexed(
   for (let s = 0; s < warmup; s++) detector.register(syntheticTask(n + s, { seed }));
   const times = new Float64Array(samples);
   const indexTimes = new Float64Array(samples);
+  const compared = new Uint32Array(samples);
   let found = 0;
   const served = index.counters().candidates;
+  const latencyBefore = memory.measure();
   for (let s = 0; s < samples; s++) {
     const task = syntheticTask(n + warmup + s, { seed });
     index.elapsed = 0;
@@ -198,7 +226,10 @@ function measureIndexed(
     found += detector.register(task).length;
     times[s] = (performance.now() - start) * 1000;
     indexTimes[s] = index.elapsed * 1000;
+    compared[s] = index.compared;
   }
+  const latency = (latencyBefore + memory.measure()) / 2;
+  const cost = costModel(times, compared);
   indexTimes.sort();
   const candidates = (index.counters().candidates - served) / samples;
   detector = undefined;
@@ -212,7 +243,38 @@ function measureIndexed(
     index_p50_us: round(percentile(indexTimes, 0.5)),
     loaded_with_rules: loadWithRules,
     loaded_dependencies: loaded,
+    memory_latency_ns: round(latency),
+    cost,
   };
+}
+
+/**
+ * A registration's time as a base plus a cost per candidate it compared: the base is the p50 of
+ * the registrations that compared none (analysing the task, packing it, the index), the cost per
+ * candidate the p50 of (time − base) / candidates over the others. How many candidates a
+ * registration compares varies widely (none for a task whose terms no other task has, the index's
+ * `maxCandidates` for one that names a much-used identifier), and the p50 of all is that of a
+ * registration in the middle: base + its candidates × the cost per candidate. Null when no
+ * registration compared none.
+ */
+export function costModel(
+  times: ArrayLike<number>,
+  compared: ArrayLike<number>,
+): { base_us: number; per_candidate_us: number } | null {
+  const alone: number[] = [];
+  for (let i = 0; i < times.length; i++) if (compared[i] === 0) alone.push(times[i]!);
+  if (alone.length === 0) return null;
+  const base = median(alone);
+  const each: number[] = [];
+  for (let i = 0; i < times.length; i++) {
+    if (compared[i]! > 0) each.push((times[i]! - base) / compared[i]!);
+  }
+  return { base_us: round(base), per_candidate_us: each.length === 0 ? 0 : round(median(each)) };
+}
+
+function median(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  return percentile(sorted, 0.5);
 }
 
 function measureReference(n: number, samples: number, seed: number): number {
@@ -232,32 +294,68 @@ function measureReference(n: number, samples: number, seed: number): number {
 
 export async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
-  const rules = await loadRules(args.rules);
-  const results: DetectorBenchResult[] = [];
   if (!args.json) {
     process.stdout.write(
-      'known tasks | indexed p50 µs | p99 µs | bytes/task | candidates | index p50 µs | reference p50 µs | speed-up\n',
+      'known tasks | indexed p50 µs | p99 µs | bytes/task | candidates | index p50 µs | memory ns | base + per candidate µs | reference p50 µs | speed-up\n',
     );
   }
+  const inProcess = args.inProcess ? await inThisProcess(args) : undefined;
   for (const n of args.sizes) {
-    const indexed = measureIndexed(rules, n, args);
+    const result = inProcess ? inProcess(n) : await inItsOwnProcess(n, argv);
+    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      const { indexed, reference } = result;
+      process.stdout.write(
+        `${String(n).padStart(11)} | ${String(indexed.p50_us).padStart(14)} | ${String(indexed.p99_us).padStart(6)} | ${String(indexed.bytes_per_task).padStart(10)} | ${String(indexed.candidates_mean).padStart(10)} | ${String(indexed.index_p50_us).padStart(12)} | ${String(indexed.memory_latency_ns).padStart(9)} | ${(indexed.cost ? `${indexed.cost.base_us} + ${indexed.cost.per_candidate_us}` : '-').padStart(23)} | ${String(reference.p50_us).padStart(16)} | ${result.speedup}x\n`,
+      );
+    }
+  }
+}
+
+/** Measures each N in this process (`--in-process`), one after the other. */
+async function inThisProcess(args: Args): Promise<(n: number) => DetectorBenchResult> {
+  const rules = await loadRules(args.rules);
+  // made once, before any heap figure is taken: its memory is in every "before" and "after"
+  const memory = new MemoryLatency();
+  return (n) => {
+    const indexed = measureIndexed(rules, n, args, memory);
     gc();
     const referenceP50 = measureReference(n, args.referenceSamples, args.seed);
     gc();
-    const result: DetectorBenchResult = {
+    return {
       tasks: n,
       indexed,
       reference: { p50_us: round(referenceP50), samples: args.referenceSamples },
       speedup: round(referenceP50 / indexed.p50_us),
     };
-    results.push(result);
-    if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else {
-      process.stdout.write(
-        `${String(n).padStart(11)} | ${String(indexed.p50_us).padStart(14)} | ${String(indexed.p99_us).padStart(6)} | ${String(indexed.bytes_per_task).padStart(10)} | ${String(indexed.candidates_mean).padStart(10)} | ${String(indexed.index_p50_us).padStart(12)} | ${String(result.reference.p50_us).padStart(16)} | ${result.speedup}x\n`,
-      );
-    }
+  };
+}
+
+/**
+ * Measures one N in a process of its own: this script again, with the same options, for that N
+ * alone. The figures of an N are then those of a process that has held only its tasks, as a
+ * coordinator's. Measured one after the other in one process, an N's memory figure was less by
+ * about the whole detector of the N before, which the standard rules' caches of the last texts
+ * they read still held through one of its texts until the load replaced them (1M after the
+ * smaller Ns: 884 bytes a task; alone: 1,000), and its times met the code as the smaller Ns had
+ * left it compiled.
+ */
+async function inItsOwnProcess(n: number, argv: string[]): Promise<DetectorBenchResult> {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, script, ...argv, '--sizes', String(n), '--json', '--in-process'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) {
+    throw new Error(`measuring ${n} known tasks failed (${signal ?? `exit code ${code}`})`);
   }
+  return JSON.parse(stdout) as DetectorBenchResult;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
