@@ -77,7 +77,7 @@ export interface DetectorBenchResult {
     memory_latency_ns: number;
     /**
      * The timed registrations' time as a base plus a cost per candidate compared (`costModel`);
-     * null when none of them compared no candidate.
+     * null when every one of them compared some candidate.
      */
     cost: { base_us: number; per_candidate_us: number } | null;
   };
