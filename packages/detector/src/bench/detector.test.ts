@@ -29,6 +29,26 @@ const RULES = `export function standardRules() {
 }
 `;
 
+/** The options of a short run: `sizes`, few samples, no warm-up unless asked, the pack at `rules`. */
+function shortRun(
+  sizes: string,
+  rules: string,
+  { samples = 10, warmup = 0, referenceSamples = 3 } = {},
+): string[] {
+  return [
+    '--sizes',
+    sizes,
+    '--samples',
+    String(samples),
+    '--warmup',
+    String(warmup),
+    '--reference-samples',
+    String(referenceSamples),
+    '--rules',
+    rules,
+  ];
+}
+
 /** Runs the built bench with `args` and `--json`; the JSON object it printed for each N. */
 async function bench(args: string[]): Promise<DetectorBenchResult[]> {
   const { stdout } = await run(process.execPath, ['--expose-gc', BENCH, '--json', ...args], {
@@ -73,18 +93,7 @@ describe('pnpm bench:detector (the built script, a real process)', { timeout: 60
   });
 
   it('prints one JSON object per N, loaded through the rules by default', async () => {
-    const results = await bench([
-      '--sizes',
-      '300,600',
-      '--samples',
-      '20',
-      '--warmup',
-      '0',
-      '--reference-samples',
-      '5',
-      '--rules',
-      rules,
-    ]);
+    const results = await bench(shortRun('300,600', rules, { samples: 20, referenceSamples: 5 }));
     expect(results.map((r) => r.tasks)).toEqual([300, 600]);
     for (const r of results) {
       expect(r.indexed.loaded_with_rules).toBe(true);
@@ -103,54 +112,28 @@ describe('pnpm bench:detector (the built script, a real process)', { timeout: 60
   });
 
   it('loads the tasks before the rules when asked', async () => {
-    const [result] = await bench([
-      '--sizes',
-      '200',
-      '--samples',
-      '10',
-      '--warmup',
-      '5',
-      '--reference-samples',
-      '3',
-      '--rules',
-      rules,
-      '--load-before-rules',
-    ]);
+    const [result] = await bench([...shortRun('200', rules, { warmup: 5 }), '--load-before-rules']);
     expect(result!.indexed.loaded_with_rules).toBe(false);
     expect(result!.indexed.loaded_dependencies).toBe(0);
   });
 
   it('measures every N in one process with --in-process', async () => {
-    const results = await bench([
-      '--sizes',
-      '200,400',
-      '--samples',
-      '10',
-      '--warmup',
-      '0',
-      '--reference-samples',
-      '3',
-      '--rules',
-      rules,
-      '--in-process',
-    ]);
+    const results = await bench([...shortRun('200,400', rules), '--in-process']);
     expect(results.map((r) => r.tasks)).toEqual([200, 400]);
     for (const r of results) expect(r.indexed.p50_us).toBeGreaterThan(0);
   });
 
   it('says which N failed when its process does, after printing the ones before', async () => {
-    // a rules module that cannot be loaded in the process of 400 tasks (its arguments end `--sizes 400`)
+    // a rules module that cannot be loaded in the process of 400 tasks (given `--sizes 400`)
     const failing = join(dir, 'failing.mjs');
     await writeFile(
       failing,
       `if (process.argv.includes('400')) throw new Error('no rules for 400');\n${RULES}`,
     );
-    const args = ['--sizes', '200,400', '--samples', '5', '--warmup', '0'];
-    const failed = run(
-      process.execPath,
-      ['--expose-gc', BENCH, '--json', ...args, '--reference-samples', '2', '--rules', failing],
-      { timeout: 60_000 },
-    );
+    const args = shortRun('200,400', failing, { samples: 5, referenceSamples: 2 });
+    const failed = run(process.execPath, ['--expose-gc', BENCH, '--json', ...args], {
+      timeout: 60_000,
+    });
     await expect(failed).rejects.toMatchObject({
       code: 1,
       stdout: expect.stringContaining('"tasks":200'),

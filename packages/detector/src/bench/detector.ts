@@ -254,8 +254,8 @@ function measureIndexed(
  * candidate the p50 of (time − base) / candidates over the others. How many candidates a
  * registration compares varies widely (none for a task whose terms no other task has, the index's
  * `maxCandidates` for one that names a much-used identifier), and the p50 of all is that of a
- * registration in the middle: base + its candidates × the cost per candidate. Null when no
- * registration compared none.
+ * registration in the middle: base + its candidates × the cost per candidate. Null when every
+ * registration compared some candidate.
  */
 export function costModel(
   times: ArrayLike<number>,
