@@ -1,19 +1,18 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
+import { confidence, Match } from './match.js';
+import { subjectOverlap } from './overlap.js';
+import { perText } from './per-text.js';
+import { subjectGate } from './rarity.js';
+import { titleCoverageReaches } from './title-coverage.js';
 import {
-  confidence,
   hasAny,
   hasAnyPrefix,
-  Match,
   Phrases,
   PrefixList,
-  perText,
   present,
   stems,
-  subjectGate,
-  subjectOverlap,
-  titleCoverageReaches,
   WordList,
-} from './words.js';
+} from './word-lists.js';
 
 /** Words that name an API or its contract. */
 const API_WORDS = new WordList([

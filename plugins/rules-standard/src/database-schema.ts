@@ -1,17 +1,9 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
-import {
-  confidence,
-  hasAny,
-  Match,
-  type Overlap,
-  Phrases,
-  perText,
-  present,
-  stems,
-  subjectGate,
-  subjectOverlap,
-  WordList,
-} from './words.js';
+import { confidence, Match } from './match.js';
+import { type Overlap, subjectOverlap } from './overlap.js';
+import { perText } from './per-text.js';
+import { subjectGate } from './rarity.js';
+import { hasAny, Phrases, present, stems, WordList } from './word-lists.js';
 
 /** Words of changing the schema itself: such a task goes before the tasks that use it. */
 const SCHEMA_CHANGE = new WordList([

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sharedOf, titleMayHaveVersion, titleShareOf, titleShareReaches } from './ids.js';
 import { standardRules } from './index.js';
-import { Match } from './words.js';
+import { Match } from './match.js';
 
 const clock: Clock = { now: () => 1_700_000_000_000, setTimeout: () => 0, clearTimeout: () => {} };
 

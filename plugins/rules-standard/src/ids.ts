@@ -5,9 +5,9 @@ import { IdTable, type TextIds, textIds, type Vocabulary } from '@chorale/detect
  * The rules' reading of texts through their ids (`textIds`): the detector hands rules the texts
  * of its known tasks with ids of one vocabulary, so what two texts share is found with small
  * tables of ids (`IdTable`), facts about a word are kept by its id (`Scratch.facts`), and a
- * candidate's sets of strings are never made. Each function here gives
- * exactly what the same reading of the TaskText's sets gives (`words.ts` does that for any
- * other text); the tests compare the two.
+ * candidate's sets of strings are never made. Each function here gives exactly what the same
+ * reading of the TaskText's sets gives (`word-lists.ts` and `overlap.ts` do that for any other
+ * text); the tests compare the two.
  */
 
 /** What the rules keep by the ids of one vocabulary, reused from call to call. */

@@ -21,15 +21,9 @@ import {
   sharedSubjectThreshold,
 } from './shared-subject.js';
 
-export {
-  type Overlap,
-  rareWordWeight,
-  rarity,
-  subjectGate,
-  subjectOverlap,
-  titleCoverage,
-  titleCoverageReaches,
-} from './words.js';
+export { type Overlap, subjectOverlap } from './overlap.js';
+export { rareWordWeight, rarity, subjectGate } from './rarity.js';
+export { titleCoverage, titleCoverageReaches } from './title-coverage.js';
 export {
   apiContract,
   configurationDependency,

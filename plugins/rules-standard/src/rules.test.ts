@@ -13,17 +13,10 @@ import defaultPlugin, {
   sharedSubjectThreshold,
   standardRules,
 } from './index.js';
-import {
-  hasAny,
-  hasAnyPrefix,
-  Phrases,
-  PrefixList,
-  present,
-  rarity,
-  subjectOverlap,
-  titleCoverage,
-  WordList,
-} from './words.js';
+import { subjectOverlap } from './overlap.js';
+import { rarity } from './rarity.js';
+import { titleCoverage } from './title-coverage.js';
+import { hasAny, hasAnyPrefix, Phrases, PrefixList, present, WordList } from './word-lists.js';
 
 const t = (title: string, description = '') => taskText(taskFromText(title, { description }));
 

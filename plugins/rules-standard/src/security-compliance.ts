@@ -1,19 +1,17 @@
 import type { DependencyRule, RuleMatch, TaskText } from '@chorale/core';
+import { confidence, Match } from './match.js';
+import { type Overlap, subjectOverlap } from './overlap.js';
+import { perText } from './per-text.js';
+import { subjectGate } from './rarity.js';
 import {
-  confidence,
   hasAny,
   hasAnyPrefix,
-  Match,
-  type Overlap,
   Phrases,
   PrefixList,
-  perText,
   present,
   stems,
-  subjectGate,
-  subjectOverlap,
   WordList,
-} from './words.js';
+} from './word-lists.js';
 
 /**
  * Families of security concerns. Two tasks in the same family (both about authentication,

@@ -1,15 +1,10 @@
 import type { CorpusStats, DependencyRule, RuleMatch, TaskText } from '@chorale/core';
 import { memoize } from '@chorale/detector';
-import {
-  CACHE_SIZE,
-  Match,
-  perText,
-  rareWordWeight,
-  SubstringList,
-  saturating,
-  subjectOverlap,
-  titleMayHave,
-} from './words.js';
+import { Match, saturating } from './match.js';
+import { CACHE_SIZE, subjectOverlap } from './overlap.js';
+import { perText } from './per-text.js';
+import { rareWordWeight } from './rarity.js';
+import { SubstringList, titleMayHave } from './word-lists.js';
 
 /**
  * How much two tasks must share to be taken to be about the same thing, in words in both titles
