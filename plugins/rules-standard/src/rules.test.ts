@@ -151,6 +151,22 @@ describe('word-aware matching', () => {
     ).toBeNull();
   });
 
+  it('"migrate" alone is not database work; a migration is', () => {
+    // moving code, an API or a platform: the verb says nothing of a database
+    expect(
+      databaseSchema.validate(
+        t('Document synchronous gauge support', 'We needed it to migrate our internal code.'),
+        t('Add synchronous gauge instrument'),
+      ),
+    ).toBeNull();
+    expect(
+      databaseSchema.validate(
+        t('Add migration for user preferences'),
+        t('Read user preferences in the profile service'),
+      ),
+    ).not.toBeNull();
+  });
+
   it('a lexer token is not security work', () => {
     expect(
       securityCompliance.validate(
