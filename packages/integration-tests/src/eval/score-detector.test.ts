@@ -102,4 +102,34 @@ describe('eval:detector (score-detector)', () => {
       expect(stderr).toContain('usage: score-detector');
     }
   });
+
+  it('refuses a set with a bad line, saying which file, line and field', async () => {
+    const task = JSON.stringify(TASKS[0]);
+    const pair = JSON.stringify(PAIRS[1]);
+    const cases: [tasks: string[], pairs: string[], message: string][] = [
+      [[task, '{"id": "acme/x#2", "repository": '], [], 'tasks.jsonl:2: not JSON'],
+      [[task, '{"id": "acme-x", "repository": "acme/x", "title": "t"}'], [], 'tasks.jsonl:2: id:'],
+      [[task, '{"id": "acme/x#2", "title": "t"}'], [], 'tasks.jsonl:2: repository:'],
+      [[task, task], [], 'tasks.jsonl has acme/spec#1 twice'],
+      [
+        [...TASKS.map((t) => JSON.stringify(t))],
+        [pair, '{"a": "acme/web#3", "b": "acme/spec#1", "label": 2}'],
+        'pairs.jsonl:2: label:',
+      ],
+      [[task], [pair], 'pairs.jsonl names acme/web#3, which tasks.jsonl does not have'],
+    ];
+    for (const [taskLines, pairLines, message] of cases) {
+      const bad = await mkdtemp(join(tmpdir(), 'chorale-eval-bad-'));
+      try {
+        await writeFile(join(bad, 'tasks.jsonl'), taskLines.join('\n'));
+        await writeFile(join(bad, 'pairs.jsonl'), pairLines.join('\n'));
+        const { code, stderr } = await refused(bad);
+        expect(code).toBe(2);
+        expect(stderr).toContain(message);
+        expect(stderr).not.toContain('    at ');
+      } finally {
+        await rm(bad, { recursive: true, force: true });
+      }
+    }
+  });
 });

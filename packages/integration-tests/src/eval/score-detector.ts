@@ -25,31 +25,51 @@ import { DependencyDetector } from '@chorale/detector';
 import { syntheticTask } from '@chorale/detector/synthetic';
 import type { TaskContext } from '@chorale/protocol';
 import { standardRules } from '@chorale/rules-standard';
+import { z } from 'zod';
 import { referenceMatch } from './reference-rules.ts';
 
-interface EvalTask {
-  id: string;
-  repository: string;
-  title: string;
-  description?: string;
-}
-interface EvalPair {
-  a: string;
-  b: string;
-  label: 0 | 1;
-}
+/** A task's id: `org/repo#N`, its number a positive whole number. */
+const taskId = z.string().regex(/^[^\s#]+#[1-9]\d*$/, 'expected "org/repo#N"');
 
-function lines<T>(path: string): T[] {
-  return readFileSync(path, 'utf8')
+const evalTask = z.object({
+  id: taskId,
+  repository: z.string().min(1),
+  title: z.string(),
+  description: z.string().optional(),
+});
+const evalPair = z.object({
+  a: taskId,
+  b: taskId,
+  label: z.union([z.literal(0), z.literal(1)]),
+});
+type EvalTask = z.infer<typeof evalTask>;
+type EvalPair = z.infer<typeof evalPair>;
+
+/**
+ * The rows of a JSON Lines file, each checked with `schema` (other fields are kept); a line that
+ * is not JSON or not a row is refused with its file, line and what was expected.
+ */
+function lines<T>(path: string, schema: z.ZodType<T>): T[] {
+  const rows: T[] = [];
+  readFileSync(path, 'utf8')
     .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line, i) => {
+    .forEach((line, i) => {
+      if (line.trim() === '') return;
+      let value: unknown;
       try {
-        return JSON.parse(line) as T;
+        value = JSON.parse(line);
       } catch {
-        throw new Error(`${path}:${i + 1}: not JSON`);
+        fail(`${path}:${i + 1}: not JSON`);
       }
+      const row = schema.safeParse(value);
+      if (!row.success) {
+        const issue = row.error.issues[0]!;
+        const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+        fail(`${path}:${i + 1}: ${where}${issue.message}`);
+      }
+      rows.push(row.data);
     });
+  return rows;
 }
 
 const USAGE =
@@ -94,12 +114,16 @@ for (const file of ['tasks.jsonl', 'pairs.jsonl']) {
   if (!existsSync(join(folder, file))) fail(`no ${file} in ${folder}`);
 }
 
-const tasks = lines<EvalTask>(join(folder, 'tasks.jsonl'));
-const pairs = lines<EvalPair>(join(folder, 'pairs.jsonl'));
-const byId = new Map(tasks.map((t) => [t.id, t]));
+const tasks: EvalTask[] = lines(join(folder, 'tasks.jsonl'), evalTask);
+const pairs: EvalPair[] = lines(join(folder, 'pairs.jsonl'), evalPair);
+const byId = new Map<string, EvalTask>();
+for (const t of tasks) {
+  if (byId.has(t.id)) fail(`tasks.jsonl has ${t.id} twice`);
+  byId.set(t.id, t);
+}
 for (const p of pairs) {
   for (const id of [p.a, p.b]) {
-    if (!byId.has(id)) throw new Error(`pairs.jsonl names ${id}, which tasks.jsonl does not have`);
+    if (!byId.has(id)) fail(`pairs.jsonl names ${id}, which tasks.jsonl does not have`);
   }
 }
 
