@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { termOf } from '../analysis.js';
@@ -48,6 +50,28 @@ describe('Vocabulary', () => {
     expect(vocabulary.word(term)).toBe(termOf('gauge'));
     vocabulary.unuse(b);
     expect(vocabulary.size).toBe(0);
+  });
+
+  it('keeps a word cut from a long text without keeping the text', () => {
+    // V8 keeps a slice of 13 characters or more as a view into the whole string
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const vocabulary = new Vocabulary();
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heap();
+    const words: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      // a megabyte of text each, lower-cased whole, then a word cut from it
+      const text = `${'lorem ipsum '.repeat(1 << 16)}unicodeVersionV${i}s`.toLowerCase();
+      const word = text.slice(text.length - 20);
+      words.push(vocabulary.word(vocabulary.use(word)));
+    }
+    // 40 texts of 786 KB each would be 31 MB
+    expect(heap() - before).toBeLessThan(8 * 1024 * 1024);
+    expect(words[7]).toBe('um unicodeversionv7s');
   });
 
   it('grows past its first arrays', () => {
