@@ -176,9 +176,8 @@ export class Vocabulary {
  * A copy of `word` that is a string of its own. A word is cut from a task's text (lower-cased
  * whole, then sliced), and V8 keeps a slice of 13 characters or more (a compound, an identifier:
  * `unicodeversionv255s`) as a view into the whole text: kept as it is, the word would keep that
- * text alive as long as any task uses the word, and each look-up that compares it would read
- * through the view. Joined from its characters it is a string of its own (at 100,000 tasks, 29
- * bytes a task less).
+ * text alive as long as any task uses the word. Joined from its characters it is a string of its
+ * own (the benchmark's 100,000 tasks hold 20 bytes a task less, its million 8).
  */
 function ownCopy(word: string): string {
   return word.split('').join('');

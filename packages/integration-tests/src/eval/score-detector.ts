@@ -46,8 +46,8 @@ type EvalTask = z.infer<typeof evalTask>;
 type EvalPair = z.infer<typeof evalPair>;
 
 /**
- * The rows of a JSON Lines file, each checked with `schema` (other fields are kept); a line that
- * is not JSON or not a row is refused with its file, line and what was expected.
+ * The rows of a JSON Lines file, each checked with `schema` (fields it does not name are dropped);
+ * a line that is not JSON or not a row is refused with its file, line and what was expected.
  */
 function lines<T>(path: string, schema: z.ZodType<T>): T[] {
   const rows: T[] = [];
