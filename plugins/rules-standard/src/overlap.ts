@@ -142,13 +142,16 @@ export function subjectOverlap(
   return new WeighedOverlap(pair, ranked, exclude, score, versionMismatch);
 }
 
-/** One shared term, title phrase or identifier of `subjectOverlap`, weighed. */
-interface Found {
+/**
+ * One shared term, title phrase or identifier of `subjectOverlap`, weighed. A class, so that the
+ * three kinds are one shape of object (made for every shared thing of every pair).
+ */
+class Found {
   readonly weight: number;
   readonly kind: 'term' | 'phrase' | 'identifier';
   /** The term, the phrase ("first second") or the identifier. */
   readonly name: string;
-  /** A phrase's two terms (for a term, the term itself). */
+  /** A phrase's two terms (for a term or an identifier, itself). */
   readonly first: string;
   readonly second: string;
   /** For a term: in how many titles. */
@@ -161,9 +164,47 @@ interface Found {
    * Its evidence line and its words in a and b, made when a rule that matches first reads them
    * (the rules of a pair share its shared things).
    */
-  signal: string | undefined;
-  wordA: string | undefined;
-  wordB: string | undefined;
+  signal: string | undefined = undefined;
+  wordA: string | undefined = undefined;
+  wordB: string | undefined = undefined;
+
+  static term(
+    weight: number,
+    term: string,
+    inTitles: number,
+    repositoryTerm: boolean,
+    termId: number | undefined,
+  ): Found {
+    return new Found(weight, 'term', term, term, term, inTitles, repositoryTerm, termId);
+  }
+
+  static phrase(weight: number, phrase: string, first: string, second: string): Found {
+    return new Found(weight, 'phrase', phrase, first, second, 0, false, undefined);
+  }
+
+  static identifier(weight: number, id: string): Found {
+    return new Found(weight, 'identifier', id, id, id, 0, false, undefined);
+  }
+
+  private constructor(
+    weight: number,
+    kind: Found['kind'],
+    name: string,
+    first: string,
+    second: string,
+    inTitles: number,
+    repositoryTerm: boolean,
+    termId: number | undefined,
+  ) {
+    this.weight = weight;
+    this.kind = kind;
+    this.name = name;
+    this.first = first;
+    this.second = second;
+    this.inTitles = inTitles;
+    this.repositoryTerm = repositoryTerm;
+    this.termId = termId;
+  }
 }
 
 /** Whether a rule leaves this out: a term of its vocabulary, a phrase of two such terms. */
@@ -391,53 +432,21 @@ class SharedSubject {
             ? FIELD_WEIGHT.oneTitle
             : FIELD_WEIGHT.descriptions;
       const repositoryTerm = inRepository(term);
-      found.push({
-        weight:
-          this.#rarityOf(shared, term) * field * (repositoryTerm ? REPOSITORY_TERM_WEIGHT : 1),
-        kind: 'term',
-        name: term,
-        first: term,
-        second: term,
-        inTitles,
-        repositoryTerm,
-        termId: shared.id,
-        signal: undefined,
-        wordA: undefined,
-        wordB: undefined,
-      });
+      const weight =
+        this.#rarityOf(shared, term) * field * (repositoryTerm ? REPOSITORY_TERM_WEIGHT : 1);
+      found.push(Found.term(weight, term, inTitles, repositoryTerm, shared.id));
     }
     for (const { phrase, first, second } of this.phrases) {
-      found.push({
-        weight:
-          PHRASE_WEIGHT *
-          (this.#termRarity(first) * product(first) + this.#termRarity(second) * product(second)),
-        kind: 'phrase',
-        name: phrase,
-        first,
-        second,
-        inTitles: 0,
-        repositoryTerm: false,
-        termId: undefined,
-        signal: undefined,
-        wordA: undefined,
-        wordB: undefined,
-      });
+      const weight =
+        PHRASE_WEIGHT *
+        (this.#termRarity(first) * product(first) + this.#termRarity(second) * product(second));
+      found.push(Found.phrase(weight, phrase, first, second));
     }
     for (const shared of this.identifiers) {
       const { id, name } = shared;
-      found.push({
-        weight: IDENTIFIER_WEIGHT * this.#rarityOf(shared, id) * product(name),
-        kind: 'identifier',
-        name: id,
-        first: id,
-        second: id,
-        inTitles: 0,
-        repositoryTerm: false,
-        termId: undefined,
-        signal: undefined,
-        wordA: undefined,
-        wordB: undefined,
-      });
+      found.push(
+        Found.identifier(IDENTIFIER_WEIGHT * this.#rarityOf(shared, id) * product(name), id),
+      );
     }
     return heaviestFirst(found);
   }
