@@ -197,6 +197,7 @@ describe('register', () => {
       refs: t.refs,
       repository: t.repository,
       order: t.order,
+      slot: t.slot,
     });
     return {
       add: (t) => all.add(t),

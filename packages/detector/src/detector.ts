@@ -46,6 +46,13 @@ export interface KnownTask {
   readonly repository: string;
   /** Registration order of the first claim (an update keeps it). */
   readonly order: number;
+  /**
+   * A small number no other known task has, the lowest free one when the task was first claimed
+   * (an update keeps it; a released task's is given to a later claim): a candidate source keeps
+   * its tasks in arrays by it, not in a map from keys (a map loses and gains entries as tasks
+   * come and go, and a JavaScript Map then settles at twice the size it had when only filled).
+   */
+  readonly slot: number;
 }
 
 /**
@@ -190,6 +197,10 @@ export class DependencyDetector implements Detector {
     this.#onRuleError = options.onRuleError;
   }
 
+  /** Slots released, to be given again (see `KnownTask.slot`). */
+  readonly #freeSlots: number[] = [];
+  #nextSlot = 0;
+
   /** Registers (or re-registers) a claimed task; returns only the dependencies not reported before. */
   register(task: TaskContext): TaskDependency[] {
     const key = taskKey(task);
@@ -204,6 +215,7 @@ export class DependencyDetector implements Detector {
         analysis,
         repository: this.#repositories.use(normalizeRepository(task.repository)),
         order: previous?.order ?? this.#order++,
+        slot: previous?.slot ?? this.#freeSlots.pop() ?? this.#nextSlot++,
       },
       this.#texts,
     );
@@ -300,6 +312,7 @@ export class DependencyDetector implements Detector {
     this.#tasks.delete(key);
     this.#reported.release(known, this.#tasks.size);
     this.#forget(known);
+    this.#freeSlots.push(known.slot);
     return true;
   }
 

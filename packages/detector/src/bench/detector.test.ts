@@ -108,7 +108,19 @@ describe('pnpm bench:detector (the built script, a real process)', { timeout: 60
       if (r.indexed.cost !== null) expect(r.indexed.cost.base_us).toBeGreaterThan(0);
       expect(r.reference.samples).toBe(5);
       expect(r.speedup).toBeCloseTo(r.reference.p50_us / r.indexed.p50_us, 0);
+      expect(r.indexed.churn).toBeNull();
     }
+  });
+
+  it('measures the detector after rounds of churn when asked', async () => {
+    const [result] = await bench([...shortRun('200', rules, { samples: 10 }), '--churn', '2']);
+    const churn = result!.indexed.churn!;
+    expect(churn.rounds).toBe(2);
+    // every known task replaced twice: the 200 loaded and the 10 timed
+    expect(churn.replaced).toBe(2 * 210);
+    expect(churn.bytes_per_task).toBeGreaterThan(0);
+    expect(churn.p50_us).toBeGreaterThan(0);
+    expect(churn.p99_us).toBeGreaterThanOrEqual(churn.p50_us);
   });
 
   it('loads the tasks before the rules when asked', async () => {
@@ -155,6 +167,13 @@ describe('pnpm bench:detector (the built script, a real process)', { timeout: 60
     await expect(negative).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('--warmup: -1 is not a whole number'),
+    });
+    const churn = run(process.execPath, ['--expose-gc', BENCH, '--churn', 'often'], {
+      timeout: 30_000,
+    });
+    await expect(churn).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--churn: often is not a whole number'),
     });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `pnpm bench:detector [--json] [--sizes 1000,10000,100000,1000000] [--samples 1000]
  *  [--warmup 300] [--reference-samples 200] [--seed 1] [--rules <module>] [--text-cache <texts>]
- *  [--load-before-rules] [--in-process]`
+ *  [--load-before-rules] [--churn <rounds>] [--in-process]`
  *
  * For each number N of known tasks (synthetic, see `synthetic.ts`), in a process of its own
  * (this script again, for that N alone; `--in-process` measures every N in this one):
@@ -19,6 +19,10 @@
  *   evaluated, none kept), so the timed registrations are the first to run the rules on the
  *   candidates' words (the standard rules classify each word once: a cost a coordinator paid
  *   when those tasks were claimed); `--load-with-rules`, the default, is still accepted;
+ * - with `--churn R`, then replaces every known task R times (registers a new one, releases the
+ *   oldest), as a coordinator's detector does while tasks are done and claimed, and measures the
+ *   memory it holds then and `register()` of `--samples` more (each followed by a release): the
+ *   steady state of a long-running detector (`churn` in the result; null without the option);
  * - loads the same N tasks into the reference's loop (every known task × every rule, substring
  *   tests; see `reference.ts`) and times `--reference-samples` registrations (p50);
  * - prints one JSON object per N with `--json`, else a table.
@@ -52,6 +56,8 @@ interface Args {
   loadWithRules: boolean;
   /** Measure every N in this process, not each in a process of its own (see `inItsOwnProcess`). */
   inProcess: boolean;
+  /** Rounds of replacing every known task after the timed registrations (0: none). */
+  churn: number;
 }
 
 export interface DetectorBenchResult {
@@ -80,6 +86,19 @@ export interface DetectorBenchResult {
      * null when every one of them compared some candidate.
      */
     cost: { base_us: number; per_candidate_us: number } | null;
+    /**
+     * With `--churn R`: the detector after every known task was replaced R times (a new task
+     * registered, the oldest released), its known tasks as many as before. Its memory per known
+     * task, and the p50 and p99 of `register()` then (each timed registration followed by a
+     * release). Null without `--churn`.
+     */
+    churn: {
+      rounds: number;
+      replaced: number;
+      bytes_per_task: number;
+      p50_us: number;
+      p99_us: number;
+    } | null;
   };
   reference: { p50_us: number; samples: number };
   speedup: number;
@@ -99,6 +118,7 @@ function parseArgs(argv: string[]): Args {
     textCache: undefined,
     loadWithRules: true,
     inProcess: false,
+    churn: 0,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -125,6 +145,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--load-with-rules') args.loadWithRules = true;
     else if (flag === '--load-before-rules') args.loadWithRules = false;
     else if (flag === '--in-process') args.inProcess = true;
+    else if (flag === '--churn') args.churn = count(value(), 0);
     else throw new Error(`unknown option ${flag}`);
   }
   return args;
@@ -191,7 +212,7 @@ class TimedIndex extends TermIndex {
 function measureIndexed(
   rules: RulePack | DependencyRule[],
   n: number,
-  { samples, warmup, seed, textCache: textCacheSize, loadWithRules }: Args,
+  { samples, warmup, seed, textCache: textCacheSize, loadWithRules, churn: rounds }: Args,
   memory: MemoryLatency,
 ): DetectorBenchResult['indexed'] {
   gc();
@@ -232,6 +253,10 @@ function measureIndexed(
   const cost = costModel(times, compared);
   indexTimes.sort();
   const candidates = (index.counters().candidates - served) / samples;
+  const churn =
+    rounds === 0
+      ? null
+      : measureChurn(detector, rounds, n + warmup + samples, samples, seed, before);
   detector = undefined;
   times.sort();
   return {
@@ -245,6 +270,50 @@ function measureIndexed(
     loaded_dependencies: loaded,
     memory_latency_ns: round(latency),
     cost,
+    churn,
+  };
+}
+
+/**
+ * Replaces each of the `known` tasks of `detector` (synthetic tasks 0 to known − 1) `rounds`
+ * times, oldest first: registers the next task of the stream, releases the oldest known one.
+ * Then measures the memory held per known task (less `before`, the process's before the
+ * detector) and times `samples` more registrations, each followed by a release untimed.
+ */
+function measureChurn(
+  detector: DependencyDetector,
+  rounds: number,
+  known: number,
+  samples: number,
+  seed: number,
+  before: number,
+): NonNullable<DetectorBenchResult['indexed']['churn']> {
+  let next = known;
+  const replace = () => {
+    detector.register(syntheticTask(next, { seed }));
+    detector.release(syntheticTask(next - known, { seed }));
+    next++;
+  };
+  const replaced = rounds * known;
+  for (let i = 0; i < replaced; i++) replace();
+  gc();
+  const bytesPerTask = (heldBytes() - before) / known;
+  const times = new Float64Array(samples);
+  for (let s = 0; s < samples; s++) {
+    const task = syntheticTask(next, { seed });
+    const start = performance.now();
+    detector.register(task);
+    times[s] = (performance.now() - start) * 1000;
+    detector.release(syntheticTask(next - known, { seed }));
+    next++;
+  }
+  times.sort();
+  return {
+    rounds,
+    replaced,
+    bytes_per_task: Math.round(bytesPerTask),
+    p50_us: round(percentile(times, 0.5)),
+    p99_us: round(percentile(times, 0.99)),
   };
 }
 
@@ -308,6 +377,12 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(
         `${String(n).padStart(11)} | ${String(indexed.p50_us).padStart(14)} | ${String(indexed.p99_us).padStart(6)} | ${String(indexed.bytes_per_task).padStart(10)} | ${String(indexed.candidates_mean).padStart(10)} | ${String(indexed.index_p50_us).padStart(12)} | ${String(indexed.memory_latency_ns).padStart(9)} | ${(indexed.cost ? `${indexed.cost.base_us} + ${indexed.cost.per_candidate_us}` : '-').padStart(23)} | ${String(reference.p50_us).padStart(16)} | ${result.speedup}x\n`,
       );
+      const { churn } = indexed;
+      if (churn) {
+        process.stdout.write(
+          `${' '.repeat(11)}   after ${churn.rounds} round(s) of churn (${churn.replaced} replaced): p50 ${churn.p50_us} µs, p99 ${churn.p99_us} µs, ${churn.bytes_per_task} bytes/task\n`,
+        );
+      }
     }
   }
 }

@@ -129,6 +129,7 @@ export class StoredTask implements KnownTask, PairHolder {
   readonly refs: readonly Reference[];
   readonly repository: string;
   readonly order: number;
+  readonly slot: number;
   /** Where its analysis is packed. */
   readonly handle: number;
   pairBlock = NO_PAIRS;
@@ -140,6 +141,7 @@ export class StoredTask implements KnownTask, PairHolder {
     this.refs = fields.refs.length === 0 ? NO_REFERENCES : fields.refs;
     this.repository = fields.repository;
     this.order = fields.order;
+    this.slot = fields.slot;
     this.handle = handle;
     this.#texts = texts;
   }

@@ -37,6 +37,8 @@ function known(id: number, repository: string, title: string, description = ''):
       refs: referencesOf(task),
       repository: normalizeRepository(task.repository),
       order: order++,
+      // a task's id is its slot: the same id again is the same task (see `KnownTask.slot`)
+      slot: id,
     },
     new KnownTexts(8),
   );
@@ -125,7 +127,7 @@ describe('TermIndex', () => {
     expect(ids(index.candidates(known(5, 'org/r5', 'gateway')))).toEqual([4]);
   });
 
-  it('replaces a task added again under the same key', () => {
+  it('replaces a task added again in its slot (the same task, claimed again)', () => {
     const index = new TermIndex();
     index.add(known(1, 'org/a', 'alpha'));
     index.add(known(1, 'org/a', 'beta'));

@@ -96,10 +96,10 @@ export class TermIndex implements CandidateSource {
   #pass = 0;
   readonly #postings = new BlockArena(1 << 16);
 
-  // Tasks, by slot.
-  readonly #slots = new Map<string, number>();
+  // Tasks, by slot (`KnownTask.slot`: no map from keys to slots, which would cost a million tasks
+  // 29 MB, and twice that once tasks come and go).
   #tasks: (KnownTask | undefined)[] = [];
-  readonly #freeSlots: number[] = [];
+  #size = 0;
   #repository = new Uint32Array(1024);
   #termStart = new Uint32Array(1024);
   #termCount = new Uint32Array(1024);
@@ -150,9 +150,6 @@ export class TermIndex implements CandidateSource {
    * (see `PackedTexts#recentIds`).
    */
   #recentIds = new Map<string, number>();
-  /** The task `candidates` last looked up, and its slot then (likewise reused by `add`). */
-  #ownOf: KnownTask | undefined;
-  #own: number | undefined;
   /** Counts the changes of the term ids (`add`, `remove`). */
   #version = 0;
   #queries = 0;
@@ -169,7 +166,7 @@ export class TermIndex implements CandidateSource {
 
   /** How many tasks are known. */
   get size(): number {
-    return this.#slots.size;
+    return this.#size;
   }
 
   /** How common terms are among the known tasks: exact counts, common terms included. */
@@ -234,14 +231,17 @@ export class TermIndex implements CandidateSource {
     return this.#termIds.size;
   }
 
+  /** Adds a task; one added before with its slot is removed first (see `KnownTask.slot`). */
   add(task: KnownTask): void {
-    const looked = this.#ownOf === task && this.#idsVersion === this.#version;
-    if (looked ? this.#own !== undefined : this.#slots.has(task.key)) this.remove(task);
+    const slot = task.slot;
+    const held = this.#tasks[slot];
+    if (held !== undefined) this.remove(held);
     const terms = this.#termsOf(task);
-    const slot = this.#freeSlots.pop() ?? this.#tasks.length;
     this.#ensureSlots(slot + 1);
-    this.#slots.set(task.key, slot);
+    // a packed array: no holes below the slot
+    while (this.#tasks.length < slot) this.#tasks.push(undefined);
     this.#tasks[slot] = task;
+    this.#size += 1;
     this.#repository[slot] = this.#repositoryId(task.repository);
 
     // each distinct term once, in the order listed
@@ -267,18 +267,18 @@ export class TermIndex implements CandidateSource {
     for (let i = 0; i < count; i++) this.#post(ids[i]!, slot);
   }
 
+  /** Removes a task (the one in its slot, when it has the task's key). */
   remove(task: KnownTask): void {
-    const slot = this.#slots.get(task.key);
-    if (slot === undefined) return;
+    const slot = task.slot;
+    if (this.#tasks[slot]?.key !== task.key) return;
     this.#version += 1;
-    this.#slots.delete(task.key);
     this.#tasks[slot] = undefined;
+    this.#size -= 1;
     const start = this.#termStart[slot]!;
     const count = this.#termCount[slot]!;
     for (let i = 0; i < count; i++) this.#unpost(this.#taskTerms.data[start + i]!, slot);
     this.#taskTerms.release(start, Math.max(count, 1));
     this.#termCount[slot] = 0;
-    this.#freeSlots.push(slot);
     if (this.#lastTask === task) this.#lastTask = undefined;
   }
 
@@ -294,9 +294,8 @@ export class TermIndex implements CandidateSource {
     const idCount = this.#rareTermIds(this.#termsOf(task));
     const ids = this.#ids;
     const size = this.size;
-    const own = this.#slots.get(task.key);
-    this.#ownOf = task;
-    this.#own = own;
+    // the task itself, when it is in the index, is no candidate
+    const own = this.#tasks[task.slot]?.key === task.key ? task.slot : -1;
     const repository = this.#repositories.get(task.repository);
     const score = this.#score;
     let touched = this.#touched;
