@@ -36,6 +36,8 @@ const COMMON = 1;
 const REFERENCE = 2;
 /** The term is its own lower case (every word and reference is; a rule's may not be). */
 const LOWER_CASE = 4;
+/** The term is found by its word id (`#termOfWord`), not in the map of terms (see `#find`). */
+const BY_WORD = 8;
 
 export interface TermIndexOptions {
   /**
@@ -83,8 +85,14 @@ export class TermIndex implements CandidateSource {
   readonly #rules: (() => readonly Pick<DependencyRule, 'name' | 'keywords'>[]) | undefined;
 
   // Terms, by id.
+  /**
+   * The ids of the terms that are not found by their word id (`BY_WORD`): references, rules'
+   * terms, terms of texts without ids. A word of the known texts is found through the
+   * vocabulary, which knows it anyway: one map of the words of a million tasks, not two.
+   */
   readonly #termIds = new Map<string, number>();
   #termNames: (string | undefined)[] = [];
+  #distinctTerms = 0;
   readonly #freeTermIds: number[] = [];
   /**
    * Each term's record (`TERM_FIELDS` values from `id * TERM_FIELDS`: DF, POST_START, ...), the
@@ -215,10 +223,24 @@ export class TermIndex implements CandidateSource {
    * and kept lower-case is the answer without lower-casing it (a few ns each time, no copy).
    */
   #idOf(term: string): number | undefined {
-    const id = this.#termIds.get(term);
+    const id = this.#find(term);
     if (id !== undefined && (this.#term[id * TERM_FIELDS + FLAGS]! & LOWER_CASE) !== 0) return id;
     const lower = term.toLowerCase();
-    return lower === term ? id : this.#termIds.get(lower);
+    return lower === term ? id : this.#find(lower);
+  }
+
+  /**
+   * The id of a term as it is: by its word id when the vocabulary has the word and a term of
+   * it is known, else in the map of the other terms. (While a term found by its word is known,
+   * a known task's text has the word, so the vocabulary keeps it under the same id.)
+   */
+  #find(term: string): number | undefined {
+    const word = this.#vocabulary?.id(term);
+    if (word !== undefined) {
+      const known = this.#termOfWord[word] ?? 0;
+      if (known > 0) return known - 1;
+    }
+    return this.#termIds.get(term);
   }
 
   /** Calls of `candidates()` and the candidates they returned, since the index was made. */
@@ -228,7 +250,7 @@ export class TermIndex implements CandidateSource {
 
   /** How many distinct terms the known tasks have. */
   get termCount(): number {
-    return this.#termIds.size;
+    return this.#distinctTerms;
   }
 
   /** Adds a task; one added before with its slot is removed first (see `KnownTask.slot`). */
@@ -406,7 +428,8 @@ export class TermIndex implements CandidateSource {
       const known = this.#termOfWord[word]!;
       if (known > 0) return known - 1;
     }
-    const id = this.#termIds.get(this.#lastTerms[i]!);
+    // a term known by its word is found by it: without a word id, look its word up
+    const id = word >= 0 ? this.#termIds.get(this.#lastTerms[i]!) : this.#find(this.#lastTerms[i]!);
     if (id !== undefined && word >= 0) this.#termOfWord[word] = id + 1;
     return id;
   }
@@ -444,17 +467,21 @@ export class TermIndex implements CandidateSource {
   /** The id of the `i`th term of the last task listed (see `#lookUp`), made when it is new. */
   #intern(i: number): number {
     const term = this.#lastTerms[i]!;
-    let id = this.#termIds.get(term);
+    // a repeat of a term of the task (interned a moment ago)
+    let id = this.#lookUp(i);
     if (id !== undefined) return id;
     id = this.#freeTermIds.pop() ?? this.#termNames.length;
     this.#term = ensureLength(this.#term, (id + 1) * TERM_FIELDS);
+    const word = this.#wordAt(i);
     // a new id's record is zero, a reused one's was cleared when its term went (#unpost)
     this.#term[id * TERM_FIELDS + FLAGS] =
-      (isReferenceTerm(term) ? REFERENCE : 0) | (term === term.toLowerCase() ? LOWER_CASE : 0);
-    this.#termIds.set(term, id);
-    this.#termNames[id] = term;
-    const word = this.#wordAt(i);
+      (isReferenceTerm(term) ? REFERENCE : 0) |
+      (term === term.toLowerCase() ? LOWER_CASE : 0) |
+      (word >= 0 ? BY_WORD : 0);
     if (word >= 0) this.#termOfWord[word] = id + 1;
+    else this.#termIds.set(term, id);
+    this.#termNames[id] = term;
+    this.#distinctTerms += 1;
     return id;
   }
 
@@ -516,11 +543,13 @@ export class TermIndex implements CandidateSource {
         this.#postings.release(term[at + POST_START]!, term[at + POST_SIZE]!);
       term[at + POST_SIZE] = 0;
       term[at + POST_LENGTH] = 0;
+      const byWord = (term[at + FLAGS]! & BY_WORD) !== 0;
       term[at + FLAGS] = 0;
       const name = this.#termNames[id]!;
-      this.#termIds.delete(name);
+      if (!byWord) this.#termIds.delete(name);
       this.#termNames[id] = undefined;
       this.#freeTermIds.push(id);
+      this.#distinctTerms -= 1;
       // its word, if the vocabulary still has it, no longer names this id
       const word = this.#vocabulary?.id(name);
       if (word !== undefined && this.#termOfWord[word] === id + 1) this.#termOfWord[word] = 0;
