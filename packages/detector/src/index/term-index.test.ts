@@ -303,6 +303,44 @@ describe('TermIndex', () => {
     );
   });
 
+  it('counts exactly through claims and releases in one vocabulary (terms found by word ids, ids reused)', () => {
+    // a term of the known texts is found by its word's id, and released words' ids become other
+    // words': each count must stay its term's
+    const step = fc.record({
+      release: fc.boolean(),
+      task: fc.nat({ max: 11 }),
+      repository: fc.constantFrom('org/a', 'org/b', 'org/c'),
+      words: fc.uniqueArray(fc.constantFrom(...words, 'epsilon', 'zeta_eta', 'ThetaIota'), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
+        const index = new TermIndex({ maxPostings: 3 });
+        const detector = new DependencyDetector({ rules: [sharedTerm], candidates: index });
+        for (const s of steps) {
+          const task = known(s.task, s.repository, s.words.join(' ')).task;
+          if (s.release) detector.release(task);
+          else detector.register(task);
+          const counts = new Map<string, number>();
+          for (const t of detector.knownTasks()) {
+            for (const term of countedTerms(taskText(t, analyse(t)))) {
+              counts.set(term, (counts.get(term) ?? 0) + 1);
+            }
+          }
+          // every term is counted lower-cased, and asked in any case
+          for (const term of new Set([...counts.keys(), 'epsilon', 'zeta_eta', 'thetaiota'])) {
+            const count = counts.get(term) ?? 0;
+            expect(index.stats().documentFrequency(term)).toBe(count);
+            expect(index.stats().documentFrequency(term.toUpperCase())).toBe(count);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('with a cap, misses only pairs whose shared terms are all common', () => {
     fc.assert(
       fc.property(corpus, (specs) => {
