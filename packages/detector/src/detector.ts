@@ -181,6 +181,9 @@ export class DependencyDetector implements Detector {
   /** The rules of `#rules`, for the index, which reads them at every registration. */
   #ruleList: readonly DependencyRule[] = [];
   #order = 0;
+  /** Slots released, to be given again (see `KnownTask.slot`). */
+  readonly #freeSlots: number[] = [];
+  #nextSlot = 0;
 
   constructor(options: DependencyDetectorOptions = {}) {
     this.#setRules(ruleEntries(options.rules ?? []));
@@ -196,10 +199,6 @@ export class DependencyDetector implements Detector {
     this.#minConfidence = options.minConfidence ?? 0;
     this.#onRuleError = options.onRuleError;
   }
-
-  /** Slots released, to be given again (see `KnownTask.slot`). */
-  readonly #freeSlots: number[] = [];
-  #nextSlot = 0;
 
   /** Registers (or re-registers) a claimed task; returns only the dependencies not reported before. */
   register(task: TaskContext): TaskDependency[] {

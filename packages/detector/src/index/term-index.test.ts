@@ -136,6 +136,16 @@ describe('TermIndex', () => {
     expect(ids(index.candidates(known(2, 'org/b', 'beta')))).toEqual([1]);
   });
 
+  it('refuses a task whose slot is not a whole number from 0', () => {
+    const index = new TermIndex();
+    for (const slot of [-1, 1.5, Number.NaN]) {
+      expect(() => index.add({ ...known(1, 'org/a', 'alpha'), slot })).toThrow(
+        `a known task's slot must be a whole number from 0, not ${slot}`,
+      );
+    }
+    expect(index.size).toBe(0);
+  });
+
   it('adds after candidates() of the same task as after a fresh look-up (it reuses that look-up)', () => {
     const index = new TermIndex();
     index.add(known(1, 'org/a', 'alpha gamma'));

@@ -256,6 +256,9 @@ export class TermIndex implements CandidateSource {
   /** Adds a task; one added before with its slot is removed first (see `KnownTask.slot`). */
   add(task: KnownTask): void {
     const slot = task.slot;
+    if (!Number.isSafeInteger(slot) || slot < 0) {
+      throw new TypeError(`a known task's slot must be a whole number from 0, not ${slot}`);
+    }
     const held = this.#tasks[slot];
     if (held !== undefined) this.remove(held);
     const terms = this.#termsOf(task);
