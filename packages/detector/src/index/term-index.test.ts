@@ -280,18 +280,20 @@ describe('TermIndex', () => {
     );
   });
 
+  /** A claim (or, with `release`, a release) of one of 12 tasks, of 1 to 3 words. */
+  const step = fc.record({
+    release: fc.boolean(),
+    task: fc.nat({ max: 11 }),
+    repository: fc.constantFrom('org/a', 'org/b', 'org/c'),
+    words: fc.uniqueArray(fc.constantFrom(...words, 'epsilon', 'zeta_eta', 'ThetaIota'), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+  });
+
   it('finds the same pairs as the full scan through releases and claims again (terms found by word ids)', () => {
     // releases free words and terms, whose ids are then another word's or term's: a term found by
     // a word id of the text must be that word's, or a pair goes missing
-    const step = fc.record({
-      release: fc.boolean(),
-      task: fc.nat({ max: 11 }),
-      repository: fc.constantFrom('org/a', 'org/b', 'org/c'),
-      words: fc.uniqueArray(fc.constantFrom(...words, 'epsilon', 'zeta_eta', 'ThetaIota'), {
-        minLength: 1,
-        maxLength: 3,
-      }),
-    });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
         const run = (candidates: CandidateSource) => {
@@ -316,15 +318,6 @@ describe('TermIndex', () => {
   it('counts exactly through claims and releases in one vocabulary (terms found by word ids, ids reused)', () => {
     // a term of the known texts is found by its word's id, and released words' ids become other
     // words': each count must stay its term's
-    const step = fc.record({
-      release: fc.boolean(),
-      task: fc.nat({ max: 11 }),
-      repository: fc.constantFrom('org/a', 'org/b', 'org/c'),
-      words: fc.uniqueArray(fc.constantFrom(...words, 'epsilon', 'zeta_eta', 'ThetaIota'), {
-        minLength: 1,
-        maxLength: 3,
-      }),
-    });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
         const index = new TermIndex({ maxPostings: 3 });
