@@ -47,10 +47,10 @@ export interface KnownTask {
   /** Registration order of the first claim (an update keeps it). */
   readonly order: number;
   /**
-   * A small number no other known task has, the lowest free one when the task was first claimed
-   * (an update keeps it; a released task's is given to a later claim): a candidate source keeps
-   * its tasks in arrays by it, not in a map from keys (a map loses and gains entries as tasks
-   * come and go, and a JavaScript Map then settles at twice the size it had when only filled).
+   * A small number no other known task has, given at the first claim (a released task's, else the
+   * next new one; an update keeps it): a candidate source keeps its tasks in arrays by it, not in
+   * a map from keys (a map loses and gains entries as tasks come and go, and a JavaScript Map
+   * then settles at twice the size it had when only filled).
    */
   readonly slot: number;
 }
