@@ -289,24 +289,21 @@ function measureChurn(
   before: number,
 ): NonNullable<DetectorBenchResult['indexed']['churn']> {
   let next = known;
-  const replace = () => {
-    detector.register(syntheticTask(next, { seed }));
+  /** Registers the next task and releases the oldest known one; the registration's µs. */
+  const replace = (): number => {
+    const task = syntheticTask(next, { seed });
+    const start = performance.now();
+    detector.register(task);
+    const elapsed = (performance.now() - start) * 1000;
     detector.release(syntheticTask(next - known, { seed }));
     next++;
+    return elapsed;
   };
   const replaced = rounds * known;
   for (let i = 0; i < replaced; i++) replace();
   gc();
   const bytesPerTask = (heldBytes() - before) / known;
-  const times = new Float64Array(samples);
-  for (let s = 0; s < samples; s++) {
-    const task = syntheticTask(next, { seed });
-    const start = performance.now();
-    detector.register(task);
-    times[s] = (performance.now() - start) * 1000;
-    detector.release(syntheticTask(next - known, { seed }));
-    next++;
-  }
+  const times = Float64Array.from({ length: samples }, replace);
   times.sort();
   return {
     rounds,
