@@ -72,7 +72,20 @@ function surface(text: TaskText, term: string, termId?: number): string {
   return best ?? term;
 }
 
-const weight = (x: number) => Math.round(x * 10) / 10;
+/**
+ * A weight as an evidence line shows it: rounded to tenths, as `String(Math.round(x * 10) / 10)`
+ * writes it ("1.4", "14"). Made from two small integers, which V8 turns into strings from a cache,
+ * where a fraction is written digit by digit (a registration among 100k tasks writes some 30).
+ */
+export function tenths(x: number): string {
+  const t = Math.round(x * 10);
+  if (!(t >= 0 && t < MAX_TENTHS)) return String(t / 10);
+  const digit = t % 10;
+  return digit === 0 ? String(t / 10) : `${(t - digit) / 10}.${digit}`;
+}
+
+/** Below this many tenths, a weight's integer part is a small integer (a V8 Smi). */
+const MAX_TENTHS = 2 ** 30;
 
 /**
  * A shared term or identifier that is part of a repository name counts a quarter: it names the
@@ -255,7 +268,7 @@ class WeighedOverlap implements Overlap {
   get signals(): string[] {
     if (this.#signals === undefined) {
       this.#signals = this.#counted().map((f) => {
-        f.signal ??= signalOf(f);
+        f.signal ??= lineOf(f);
         return f.signal;
       });
       if (this.#versionMismatch) {
@@ -292,31 +305,12 @@ class WeighedOverlap implements Overlap {
   }
 }
 
-/**
- * The evidence line of a shared term, phrase or identifier. A term's line is kept by its id, the
- * titles it is in and whether it is a repository name's, and used again while its term and
- * weight are the same (the line is made of nothing else): the new task of a registration shares
- * the same few terms with most of its candidates.
- */
-function signalOf(f: Found): string {
-  if (f.kind !== 'term' || f.termId === undefined) return lineOf(f);
-  const key = f.termId * 8 + f.inTitles * 2 + (f.repositoryTerm ? 1 : 0);
-  const kept = termLines.get(key);
-  if (kept !== undefined && kept.name === f.name && kept.weight === f.weight) return kept.line;
-  const line = lineOf(f);
-  // a new map, not a cleared one (see `PackedTexts#recentIds` in the detector)
-  if (termLines.size >= CACHE_SIZE) termLines = new Map();
-  termLines.set(key, { name: f.name, weight: f.weight, line });
-  return line;
-}
-
-let termLines = new Map<number, { name: string; weight: number; line: string }>();
-
+/** The evidence line of a shared term, phrase or identifier. */
 function lineOf(f: Found): string {
-  if (f.kind === 'phrase') return `shared title phrase "${f.name}" (${weight(f.weight)})`;
-  if (f.kind === 'identifier') return `shared identifier ${f.name} (${weight(f.weight)})`;
+  if (f.kind === 'phrase') return `shared title phrase "${f.name}" (${tenths(f.weight)})`;
+  if (f.kind === 'identifier') return `shared identifier ${f.name} (${tenths(f.weight)})`;
   const where = `${f.inTitles === 2 ? 'both titles' : f.inTitles === 1 ? 'one title' : 'descriptions'}${f.repositoryTerm ? ', a repository name' : ''}`;
-  return `shared term "${f.name}" (${where}, ${weight(f.weight)})`;
+  return `shared term "${f.name}" (${where}, ${tenths(f.weight)})`;
 }
 
 /**

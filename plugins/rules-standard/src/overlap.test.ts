@@ -1,0 +1,26 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { tenths } from './overlap.js';
+
+describe('tenths', () => {
+  it('writes a weight as String(Math.round(x * 10) / 10) does', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: false }), (x) => {
+        expect(tenths(x)).toBe(String(Math.round(x * 10) / 10));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const x of [0, 0.04, 0.05, 0.95, 1.4, 1.45, 13.5, 14, 99.99, 2 ** 29, 2 ** 40, -0.3]) {
+      expect(tenths(x)).toBe(String(Math.round(x * 10) / 10));
+    }
+  });
+
+  it('writes the weights of the usual range', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 100, noNaN: true }), (x) => {
+        expect(tenths(x)).toBe(String(Math.round(x * 10) / 10));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
