@@ -224,7 +224,11 @@ function codeWord(word: string): boolean {
  * code-like member alone as well (`Span.AddLink` → `span.addlink`, `addlink`).
  */
 export function identifiersOf(text: string): Set<string> {
-  const found = new Set<string>();
+  return addIdentifiersOf(text, new Set<string>());
+}
+
+/** Adds `identifiersOf(text)` to `found`, in the same order; returns it. */
+export function addIdentifiersOf(text: string, found: Set<string>): Set<string> {
   if (isAscii(text)) {
     addAsciiIdentifiers(text, found);
     return found;

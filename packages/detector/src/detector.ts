@@ -210,7 +210,9 @@ export class DependencyDetector implements Detector {
     const known = storedTask(
       {
         key,
-        ...prepared,
+        task: prepared.task,
+        text: prepared.text,
+        refs: prepared.refs,
         analysis,
         repository: this.#repositories.use(normalizeRepository(task.repository)),
         order: previous?.order ?? this.#order++,
