@@ -7,13 +7,11 @@
  * (this script again, for that N alone; `--in-process` measures every N in this one):
  * - registers N tasks with a DependencyDetector with the standard rules (its default candidate
  *   source, the TermIndex), as a coordinator's detector has registered every task it knows, so
- *   the pairs they reported are kept and the rules have read their words; registers `--warmup`
- *   new tasks untimed (the rules' code is compiled while it runs: a coordinator's detector has
- *   run them long before), then times `register()` of `--samples` more (p50, p99); then measures
- *   the memory it holds (JavaScript heap and typed-array buffers, after a full GC, minus the same
- *   before, divided by the tasks it knows: N + warm-up + samples). The memory comes last: a
- *   forced full GC slows the registrations after it (see the README). A million tasks load in
- *   about six minutes. Just before and
+ *   the pairs they reported are kept and the rules have read their words; then measures the
+ *   memory it holds (JavaScript heap and typed-array buffers, after a full GC, minus the same
+ *   before, divided by N), registers `--warmup` new tasks untimed (the rules' code is compiled
+ *   while it runs: a coordinator's detector has run them long before), then times `register()`
+ *   of `--samples` more (p50, p99); a million tasks load in about six minutes. Just before and
  *   just after the timed registrations it measures the machine's latency of a read from main
  *   memory (`memory-latency.ts`): the registrations among many tasks wait on such reads, and on
  *   a shared machine that latency changes from one minute to the next.
@@ -232,10 +230,9 @@ function measureIndexed(
   let loaded = 0;
   for (let i = 0; i < n; i++) loaded += detector.register(syntheticTask(i, { seed })).length;
   if (!loadWithRules) for (const rule of ruleList) detector.addRule(rule);
+  gc();
+  const bytesPerTask = (heldBytes() - before) / n;
 
-  // The memory is measured after the timed registrations, not before: the full collection it
-  // needs (a forced one, which also hands memory back to the system) left the thousand
-  // registrations after it 15–20 % slower at 100k, a state a running detector is not in.
   for (let s = 0; s < warmup; s++) detector.register(syntheticTask(n + s, { seed }));
   const times = new Float64Array(samples);
   const indexTimes = new Float64Array(samples);
@@ -253,9 +250,6 @@ function measureIndexed(
     compared[s] = index.compared;
   }
   const latency = (latencyBefore + memory.measure()) / 2;
-  gc();
-  // every registered task is known: the N, the warm-up's and the timed ones
-  const bytesPerTask = (heldBytes() - before) / (n + warmup + samples);
   const cost = costModel(times, compared);
   indexTimes.sort();
   const candidates = (index.counters().candidates - served) / samples;
@@ -283,8 +277,8 @@ function measureIndexed(
 /**
  * Replaces each of the `known` tasks of `detector` (synthetic tasks 0 to known − 1) `rounds`
  * times, oldest first: registers the next task of the stream, releases the oldest known one.
- * Then times `samples` more registrations, each followed by a release untimed, and measures the
- * memory held per known task (less `before`, the process's before the detector).
+ * Then measures the memory held per known task (less `before`, the process's before the
+ * detector) and times `samples` more registrations, each followed by a release untimed.
  */
 function measureChurn(
   detector: DependencyDetector,
@@ -307,10 +301,9 @@ function measureChurn(
   };
   const replaced = rounds * known;
   for (let i = 0; i < replaced; i++) replace();
-  // timed before the memory's forced collection, as in `measureIndexed`
-  const times = Float64Array.from({ length: samples }, replace);
   gc();
   const bytesPerTask = (heldBytes() - before) / known;
+  const times = Float64Array.from({ length: samples }, replace);
   times.sort();
   return {
     rounds,
